@@ -1,0 +1,252 @@
+package io.walden.backup;
+
+import io.walden.codec.Compression;
+import io.walden.error.WaldenException;
+import io.walden.repo.BackupIds;
+import io.walden.repo.Manifest;
+import io.walden.repo.Manifest.DataObject;
+import io.walden.repo.Manifest.FileEntry;
+import io.walden.repo.ObjectKeys;
+import io.walden.repo.Repository;
+import io.walden.repo.RepositoryIdentity;
+import io.walden.storage.ObjectInfo;
+import io.walden.wal.Lsn;
+import io.walden.wal.SegmentName;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Takes a full base backup of the running server whose PGDATA is on this host: start the backup, copy
+ * PGDATA in parallel into data objects, stop the backup, wait until the WAL from start to stop is in the
+ * repository, and only then write the manifest, which makes the backup exist.
+ */
+public final class Backuper {
+
+    public record Options(Path pgdata, String label, int jobs, Compression compression, int level,
+                          boolean fastCheckpoint, Duration archiveTimeout, String waldenVersion) {}
+
+    /** Told how many bytes are to be copied, then how many were. */
+    public interface Progress {
+        void started(long totalBytes);
+
+        void copied(long bytes);
+    }
+
+    private final Repository repository;
+    private final Connection connection;
+    private final Options options;
+    private final Progress progress;
+
+    public Backuper(Repository repository, Connection connection, Options options, Progress progress) {
+        this.repository = repository;
+        this.connection = connection;
+        this.options = options;
+        this.progress = progress;
+    }
+
+    public Manifest run() throws IOException {
+        // Refuse what cannot give a usable backup before anything is written.
+        ServerFacts facts = ServerFacts.read(connection);
+        checkServer(facts);
+        Path pgdata = checkPgdata(facts);
+        RepositoryIdentity identity = repository.claim(facts.systemIdentifier(), facts.major(), facts.walSegmentSize());
+
+        Set<String> taken = new HashSet<>();
+        repository.backups().forEach(m -> taken.add(m.id()));
+        Instant startTime = Instant.now();
+        String id = BackupIds.next(startTime, taken);
+
+        BackupControl control = new BackupControl(connection, facts.versionNum());
+        Lsn startLsn = control.start("walden " + id, options.fastCheckpoint());
+        try {
+            // Copy PGDATA while the server keeps running; WAL replay repairs torn pages.
+            PgdataScan scan = new PgdataScanner(pgdata).scan();
+            BackupPlan plan = BackupPlan.of(scan.files());
+            progress.started(plan.totalBytes());
+            List<UnitCopier.Copied> copied = copyAll(id, pgdata, plan);
+
+            // End the backup; PostgreSQL hands back the backup_label to store with it.
+            BackupControl.Stopped stopped = control.stop();
+            Instant stopTime = Instant.now();
+            long nextXid = control.nextXid();
+            int timeline = stopped.timeline();
+            SegmentName first = SegmentName.of(timeline, startLsn, facts.walSegmentSize());
+            SegmentName last = SegmentName.of(timeline, stopped.stopLsn().plus(-1), facts.walSegmentSize());
+
+            // The backup is only restorable with the WAL written while it ran.
+            waitForWal(first, last);
+
+            Manifest manifest = manifest(id, facts, identity, startTime, stopTime, startLsn, stopped, timeline,
+                    first, last, nextXid, scan, copied);
+            repository.writeManifest(manifest);
+            return manifest;
+        } catch (IOException | RuntimeException e) {
+            abandon(id, control);
+            throw e;
+        }
+    }
+
+    private void checkServer(ServerFacts facts) {
+        if (facts.major() < 13) {
+            throw new WaldenException("PostgreSQL " + facts.version() + " is not supported", "walden supports PostgreSQL 13 and later");
+        }
+        if (facts.inRecovery()) {
+            throw new WaldenException("the server is a standby; walden takes backups from the primary only",
+                    "point PGHOST/PGPORT or --pg-url at the primary");
+        }
+        if (facts.walLevel().equals("minimal")) {
+            throw new WaldenException("wal_level is minimal, so the server's WAL cannot restore a backup",
+                    "set wal_level = replica and restart PostgreSQL");
+        }
+        if (facts.archiveMode().equals("off")) {
+            throw new WaldenException("archive_mode is off, so the WAL a backup needs is not archived",
+                    "set archive_mode = on and archive_command = 'walden --repo " + repository.location()
+                            + " wal-push %p', then restart PostgreSQL");
+        }
+    }
+
+    private Path checkPgdata(ServerFacts facts) throws IOException {
+        Path serverDir = facts.dataDirectory();
+        if (!Files.isRegularFile(serverDir.resolve("PG_VERSION"))) {
+            throw new WaldenException("the server's data directory " + serverDir + " is not readable here",
+                    "run walden backup on the database host, as the user that owns PGDATA");
+        }
+        if (options.pgdata() != null && !Files.isSameFile(options.pgdata(), serverDir)) {
+            throw new WaldenException("--pgdata " + options.pgdata() + " is not the data directory of the server walden connected to ("
+                    + serverDir + ")", "check --pgdata (or PGDATA) and PGHOST/PGPORT: they must name the same cluster");
+        }
+        return serverDir;
+    }
+
+    private List<UnitCopier.Copied> copyAll(String id, Path pgdata, BackupPlan plan) throws IOException {
+        AtomicLong done = new AtomicLong();
+        UnitCopier copier = new UnitCopier(repository, id, pgdata, options.compression(), options.level(), n -> {
+            done.addAndGet(n);
+            progress.copied(n);
+        });
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, options.jobs()));
+        try {
+            List<Future<UnitCopier.Copied>> futures = new ArrayList<>();
+            for (BackupPlan.Unit unit : plan.units()) {
+                futures.add(pool.submit(() -> copier.copy(unit)));
+            }
+            List<UnitCopier.Copied> out = new ArrayList<>();
+            for (Future<UnitCopier.Copied> f : futures) {
+                out.add(f.get());
+            }
+            return out;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IOException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WaldenException("backup interrupted", null);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private void waitForWal(SegmentName first, SegmentName last) throws IOException {
+        Instant deadline = Instant.now().plus(options.archiveTimeout());
+        SegmentName missing = first;
+        while (true) {
+            missing = firstMissing(missing, last);
+            if (missing == null) {
+                return;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                throw new WaldenException("WAL segment " + missing + " did not reach the repository within "
+                        + options.archiveTimeout().toSeconds() + " s, so this backup cannot be restored and was discarded",
+                        "check archive_command (SELECT * FROM pg_stat_archiver): it must be 'walden --repo "
+                                + repository.location() + " wal-push %p'");
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new WaldenException("backup interrupted while waiting for WAL", null);
+            }
+        }
+    }
+
+    private SegmentName firstMissing(SegmentName from, SegmentName last) throws IOException {
+        Set<String> present = new HashSet<>();
+        String folder = ObjectKeys.WAL + from.name().substring(0, 16) + "/";
+        for (ObjectInfo info : repository.storage().list(folder)) {
+            present.add(ObjectKeys.walFileName(info.key()));
+        }
+        for (SegmentName s = from; s.compareTo(last) <= 0; s = s.next()) {
+            if (!s.name().startsWith(from.name().substring(0, 16))) {
+                return firstMissing(s, last); // crossed into the next log folder
+            }
+            if (!present.contains(s.name())) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private Manifest manifest(String id, ServerFacts facts, RepositoryIdentity identity, Instant startTime, Instant stopTime,
+                              Lsn startLsn, BackupControl.Stopped stopped, int timeline, SegmentName first,
+                              SegmentName last, long nextXid, PgdataScan scan, List<UnitCopier.Copied> copied) {
+        List<FileEntry> files = new ArrayList<>();
+        List<DataObject> objects = new ArrayList<>();
+        Set<String> copiedPaths = new HashSet<>();
+        for (UnitCopier.Copied c : copied) {
+            objects.add(c.object());
+            for (FileEntry f : c.files()) {
+                files.add(f);
+                copiedPaths.add(f.path());
+            }
+        }
+        for (SourceFile f : scan.files()) {
+            if (f.size() == 0 && !copiedPaths.contains(f.path())) {
+                files.add(new FileEntry(f.path(), 0, f.mode(), null, null, 0));
+            }
+        }
+        files.sort(Comparator.comparing(FileEntry::path));
+        objects.sort(Comparator.comparing(DataObject::name));
+        long original = files.stream().mapToLong(FileEntry::size).sum();
+        long stored = objects.stream().mapToLong(DataObject::storedSize).sum();
+        return new Manifest(Manifest.FORMAT, id, options.label(), startTime, stopTime, startLsn, stopped.stopLsn(), timeline,
+                facts.versionNum(), identity.systemIdentifier(), facts.walSegmentSize(), first.name(), last.name(),
+                stopped.backupLabel(), stopped.tablespaceMap(), nextXid < 0 ? null : nextXid,
+                options.compression().toString(), scan.directories(), files, objects, original, stored, options.waldenVersion());
+    }
+
+    /** Ends the server's backup mode if still on and removes what this backup wrote; nothing may look complete. */
+    private void abandon(String id, BackupControl control) {
+        try {
+            control.stop();
+        } catch (RuntimeException ignored) {
+            // already stopped, or the session is gone (which ends backup mode too)
+        }
+        try {
+            for (ObjectInfo info : repository.storage().list(ObjectKeys.BACKUPS + id + "/")) {
+                repository.storage().delete(info.key());
+            }
+        } catch (IOException ignored) {
+            // objects without a manifest are never used; 'walden delete' can remove them later
+        }
+    }
+}

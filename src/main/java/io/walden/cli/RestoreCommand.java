@@ -1,0 +1,207 @@
+package io.walden.cli;
+
+import io.walden.error.UsageException;
+import io.walden.pg.PgConnector;
+import io.walden.repo.Json;
+import io.walden.repo.Repository;
+import io.walden.restore.RecoveryTarget;
+import io.walden.restore.RestoreRequest;
+import io.walden.restore.RestoreResult;
+import io.walden.restore.Restorer;
+import io.walden.restore.Times;
+import io.walden.wal.Lsn;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+
+/** walden restore. */
+@Command(name = "restore", description = {
+        "Restore a backup into PGDATA and recover to the latest state or to a target.",
+        "A running cluster in PGDATA is stopped and kept as PGDATA.pre-restore; on any failure it is put back."},
+        footer = {"", "Examples:",
+                "  walden --repo /backups/main restore --pgdata /var/lib/postgresql/15/main",
+                "  walden --repo /backups/main restore --pgdata /var/lib/postgresql/15/main --target-time '2026-02-13 14:30:00 UTC'",
+                "  walden --repo /backups/clone restore --from /backups/main --pgdata /srv/pg/clone --port 5433"})
+final class RestoreCommand implements Callable<Integer> {
+    @ParentCommand
+    WaldenCommand parent;
+
+    @Option(names = "--pgdata", required = true, paramLabel = "DIR", description = "Where to restore (env PGDATA).")
+    Path pgdata;
+
+    @ArgGroup(exclusive = true)
+    Target target = new Target();
+
+    static final class Target {
+        @Option(names = "--target-time", paramLabel = "TIME", description = "Stop at this time; needs a zone: '2026-02-13 14:30:00 UTC'.")
+        String time;
+        @Option(names = "--target-lsn", paramLabel = "LSN", description = "Stop at this WAL location, e.g. 0/3000148.")
+        String lsn;
+        @Option(names = "--target-xid", paramLabel = "XID", description = "Stop at this transaction's commit.")
+        Long xid;
+        @Option(names = "--target-name", paramLabel = "NAME", description = "Stop at this restore point (pg_create_restore_point).")
+        String name;
+        @Option(names = "--immediate", description = "Stop as soon as the backup is consistent.")
+        boolean immediate;
+    }
+
+    @Option(names = "--exclusive", description = "Stop just before the target instead of just after it.")
+    boolean exclusive;
+
+    @Option(names = "--target-action", defaultValue = "promote", paramLabel = "ACTION",
+            description = "At the target: promote (default), pause or shutdown.")
+    String action;
+
+    @Option(names = "--target-timeline", defaultValue = "latest", paramLabel = "TLI", description = "latest (default), current or a number.")
+    String timeline;
+
+    @Option(names = "--backup", paramLabel = "ID", description = "The backup to restore, or LATEST (default: the newest that ends before the target).")
+    String backup;
+
+    @Option(names = "--from", paramLabel = "REPO", description = "Clone: restore from another instance's repository into an empty PGDATA.")
+    String from;
+
+    @Option(names = "--force", description = "Restore into a non-empty PGDATA that is not this repository's cluster.")
+    boolean force;
+
+    @Option(names = "--no-start", description = "Write the files and recovery settings, do not start PostgreSQL.")
+    boolean noStart;
+
+    @Option(names = "--no-keep", description = "Remove the pre-restore snapshot after a successful restore.")
+    boolean noKeep;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "Port for the restored server (written to postgresql.auto.conf).")
+    Integer port;
+
+    @Option(names = "--jobs", paramLabel = "N", description = "Objects fetched and written in parallel (default: number of cores).")
+    Integer jobs;
+
+    @Option(names = "--timeout", paramLabel = "MINUTES", defaultValue = "60", description = "How long recovery may take (default 60).")
+    long timeoutMinutes;
+
+    @Option(names = "--pg-bin", paramLabel = "DIR", description = "Directory with pg_ctl and postgres (env WALDEN_PG_BIN).")
+    Path pgBin;
+
+    @Option(names = "--pg-url", paramLabel = "URL", description = "Connection to the running server, used to archive its current WAL first.")
+    String pgUrl;
+
+    @Override
+    public Integer call() throws Exception {
+        Context ctx = parent.context();
+        RecoveryTarget recoveryTarget = target();
+        if (!action.equals("promote") && !action.equals("pause") && !action.equals("shutdown")) {
+            throw new UsageException("--target-action must be promote, pause or shutdown, not '" + action + "'");
+        }
+        if (!timeline.equals("latest") && !timeline.equals("current") && !timeline.matches("\\d+")) {
+            throw new UsageException("--target-timeline must be latest, current or a number, not '" + timeline + "'");
+        }
+        boolean cloning = from != null;
+        String sourceSpec = cloning ? from : ctx.repo;
+        Repository source = Context.repository(sourceSpec, cloning ? "--from" : "--repo");
+        String archiveCommand = null;
+        if (cloning && ctx.repo != null) {
+            if (Context.repositoryPath(ctx.repo, "--repo").equals(Context.repositoryPath(from, "--from"))) {
+                throw new UsageException("--from and --repo name the same repository; a clone must archive to its own",
+                        "give the clone its own --repo, or leave --repo out and set archiving up later");
+            }
+            archiveCommand = ctx.waldenWithRepo(ctx.repo, "wal-push %p");
+        }
+        Optional<String> backupId = Optional.ofNullable(backup)
+                .map(b -> b.equalsIgnoreCase("LATEST") ? source.backup("LATEST").id() : b);
+        PgConnector connector = null;
+        try {
+            connector = ctx.connector(pgUrl, pgdata);
+        } catch (RuntimeException e) {
+            // without a connection the restore uses what is archived
+        }
+        RestoreRequest request = new RestoreRequest(pgdata, recoveryTarget, exclusive, action, backupId, timeline, cloning,
+                force, noStart, !noKeep, port == null ? OptionalInt.empty() : OptionalInt.of(port),
+                jobs != null ? jobs : Runtime.getRuntime().availableProcessors(), Duration.ofMinutes(timeoutMinutes),
+                ctx.waldenWithRepo(sourceSpec, "wal-fetch %f %p"), cloning ? (archiveCommand != null ? archiveCommand : "")
+                : null, Optional.ofNullable(pgBin), connector);
+        Progress progress = new Progress(ctx.err());
+        RestoreResult r;
+        try {
+            r = new Restorer(source, request, progress::add, line -> {
+                if (!ctx.json) {
+                    ctx.err().println(line);
+                }
+            }).run();
+        } finally {
+            progress.end();
+        }
+        report(ctx, r, cloning && archiveCommand == null);
+        return 0;
+    }
+
+    private RecoveryTarget target() {
+        if (target.time != null) {
+            return new RecoveryTarget.Time(Times.parse(target.time));
+        }
+        if (target.lsn != null) {
+            return new RecoveryTarget.AtLsn(Lsn.parse(target.lsn));
+        }
+        if (target.xid != null) {
+            return new RecoveryTarget.Xid(target.xid);
+        }
+        if (target.name != null) {
+            return new RecoveryTarget.Name(target.name);
+        }
+        if (target.immediate) {
+            return new RecoveryTarget.Immediate();
+        }
+        if (exclusive) {
+            throw new UsageException("--exclusive needs a target", "add --target-time, --target-lsn, --target-xid or --target-name");
+        }
+        return new RecoveryTarget.Latest();
+    }
+
+    private void report(Context ctx, RestoreResult r, boolean cloneWithoutArchive) throws Exception {
+        if (ctx.json) {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("backup", r.plan().backup().id());
+            s.put("target", r.plan().target().describe());
+            s.put("pgdata", r.pgdata().toString());
+            s.put("stoppedAt", r.stoppedAt());
+            s.put("lastTransaction", r.lastTransaction());
+            s.put("newTimeline", r.newTimeline());
+            s.put("state", r.state());
+            s.put("snapshot", r.snapshot() == null ? null : r.snapshot().toString());
+            s.put("seconds", r.elapsed().toMillis() / 1000.0);
+            ctx.out().println(Json.mapper().writeValueAsString(s));
+            return;
+        }
+        ctx.out().printf("restored backup %s to %s in %s%n", r.plan().backup().id(), r.plan().target().describe(),
+                Format.duration(r.elapsed()));
+        if (r.stoppedAt() != null) {
+            ctx.out().println("  recovery stopped " + r.stoppedAt());
+        }
+        if (r.lastTransaction() != null) {
+            ctx.out().println("  last transaction replayed at " + r.lastTransaction());
+        }
+        if (r.newTimeline() != null) {
+            ctx.out().println("  new timeline " + r.newTimeline());
+        }
+        if (r.started()) {
+            ctx.out().println("  PostgreSQL: " + r.state() + " (log: " + r.serverLog() + ")");
+        } else {
+            ctx.out().println("  PostgreSQL was not started (--no-start): start it to begin recovery");
+        }
+        if (r.snapshot() != null) {
+            ctx.out().println("  previous PGDATA kept in " + r.snapshot() + " (replaced by the next restore)");
+        }
+        if (cloneWithoutArchive) {
+            ctx.out().println("  archiving is off on this clone: set its archive_command to its own repository");
+        }
+        ctx.out().println("next: check your data, then take a fresh backup: walden --repo <this instance's repository> backup");
+    }
+}

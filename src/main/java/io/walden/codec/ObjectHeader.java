@@ -1,0 +1,71 @@
+package io.walden.codec;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+import io.walden.error.CorruptObjectException;
+
+/**
+ * The header every repository object starts with, so one repository can hold objects written with
+ * different settings: magic, format version, compression, key id (0 = not encrypted) and a small
+ * free-form metadata string (JSON) for whoever wrote the object.
+ */
+public record ObjectHeader(int formatVersion, Compression compression, int keyId, String metadata) {
+    static final byte[] MAGIC = {'W', 'L', 'D', 'N'};
+    static final int CURRENT_VERSION = 1;
+    private static final int MAX_METADATA = 64 * 1024;
+
+    public ObjectHeader {
+        metadata = metadata == null ? "" : metadata;
+    }
+
+    public static ObjectHeader of(Compression compression, String metadata) {
+        return new ObjectHeader(CURRENT_VERSION, compression, 0, metadata);
+    }
+
+    void write(DataOutputStream out) throws IOException {
+        byte[] meta = metadata.getBytes(StandardCharsets.UTF_8);
+        out.write(MAGIC);
+        out.writeByte(formatVersion);
+        out.writeByte(compression.code());
+        out.writeInt(keyId);
+        out.writeInt(meta.length);
+        out.write(meta);
+    }
+
+    static ObjectHeader read(DataInputStream in, String objectName) throws IOException {
+        byte[] magic = new byte[4];
+        try {
+            in.readFully(magic);
+            if (!Arrays.equals(magic, MAGIC)) {
+                throw new CorruptObjectException(objectName + " is not a walden object (bad magic)");
+            }
+            int version = in.readUnsignedByte();
+            if (version != CURRENT_VERSION) {
+                throw new CorruptObjectException(objectName + " has object format " + version
+                        + ", this walden reads format " + CURRENT_VERSION);
+            }
+            int compressionCode = in.readUnsignedByte();
+            int keyId = in.readInt();
+            int metaLength = in.readInt();
+            if (metaLength < 0 || metaLength > MAX_METADATA) {
+                throw new CorruptObjectException(objectName + " has a damaged header");
+            }
+            byte[] meta = new byte[metaLength];
+            in.readFully(meta);
+            Compression compression;
+            try {
+                compression = Compression.fromCode(compressionCode);
+            } catch (IllegalArgumentException e) {
+                throw new CorruptObjectException(objectName + " uses an unknown compression (code " + compressionCode + ")");
+            }
+            return new ObjectHeader(version, compression, keyId, new String(meta, StandardCharsets.UTF_8));
+        } catch (EOFException e) {
+            throw new CorruptObjectException(objectName + " is truncated (header incomplete)");
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.walden.repo;
+
+import io.walden.wal.WalFileName;
+
+/** Where each kind of object lives in a repository (format v1). */
+public final class ObjectKeys {
+    public static final String IDENTITY = "walden.json";
+    public static final String BACKUPS = "backups/";
+    public static final String WAL = "wal/";
+
+    private ObjectKeys() {
+    }
+
+    public static String manifest(String backupId) {
+        return BACKUPS + backupId + "/manifest.json";
+    }
+
+    public static String backupData(String backupId, String objectName) {
+        return BACKUPS + backupId + "/data/" + objectName;
+    }
+
+    /** History files sit at the top of wal/; segments in folders named by timeline and log number. */
+    public static String wal(WalFileName file) {
+        if (file.kind() == WalFileName.Kind.HISTORY) {
+            return WAL + file.name();
+        }
+        return WAL + file.name().substring(0, 16) + "/" + file.name();
+    }
+
+    /** The file name from a WAL object key. */
+    public static String walFileName(String key) {
+        return key.substring(key.lastIndexOf('/') + 1);
+    }
+}

@@ -1,0 +1,283 @@
+package io.walden.repo;
+
+import io.walden.codec.Compression;
+import io.walden.codec.ObjectDecoder;
+import io.walden.codec.ObjectEncoder;
+import io.walden.codec.ObjectHeader;
+import io.walden.codec.ObjectTrailer;
+import io.walden.storage.ObjectInfo;
+import io.walden.storage.ObjectNotFoundException;
+import io.walden.storage.PendingObject;
+import io.walden.storage.Storage;
+import io.walden.wal.TimelineHistory;
+import io.walden.wal.WalFileName;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One cluster's repository: its identity, its backups and its WAL, on any {@link Storage}. Reading an
+ * object always checks its checksum; writing one makes it visible only once complete.
+ */
+public final class Repository implements AutoCloseable {
+    private final Storage storage;
+
+    public Repository(Storage storage) {
+        this.storage = storage;
+    }
+
+    public Storage storage() {
+        return storage;
+    }
+
+    public String location() {
+        return storage.location();
+    }
+
+    // ---- identity ----------------------------------------------------------------------------------
+
+    public Optional<RepositoryIdentity> identity() {
+        try (InputStream in = storage.open(ObjectKeys.IDENTITY)) {
+            return Optional.of(Json.mapper().readValue(in, RepositoryIdentity.class));
+        } catch (ObjectNotFoundException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new RepositoryException("cannot read " + ObjectKeys.IDENTITY + " in the repository at " + location()
+                    + ": " + e.getMessage(), "check that the repository is reachable and not damaged", e);
+        }
+    }
+
+    public RepositoryIdentity requireIdentity() {
+        return identity().orElseThrow(() -> new RepositoryException("no walden repository at " + location(),
+                "check --repo (or WALDEN_REPO); a repository is created by the first 'walden backup' or 'walden wal-push'"));
+    }
+
+    /**
+     * Returns the repository's identity, creating it for this cluster if the repository is new, and refuses
+     * a repository that belongs to another cluster or major version.
+     */
+    public RepositoryIdentity claim(long systemIdentifier, int pgMajor, long walSegmentSize) {
+        Optional<RepositoryIdentity> existing = identity();
+        if (existing.isEmpty()) {
+            RepositoryIdentity created = new RepositoryIdentity(RepositoryIdentity.FORMAT,
+                    Long.toUnsignedString(systemIdentifier), pgMajor, walSegmentSize, "zstd", Instant.now());
+            try (PendingObject p = storage.create(ObjectKeys.IDENTITY)) {
+                Json.mapper().writeValue(nonClosing(p.stream()), created);
+                if (p.commitIfAbsent()) {
+                    return created;
+                }
+            } catch (IOException e) {
+                throw new RepositoryException("cannot create the repository at " + location() + ": " + e.getMessage(),
+                        "check that the path is writable", e);
+            }
+            existing = identity(); // another process created it at the same moment
+        }
+        RepositoryIdentity id = existing.orElseThrow();
+        checkBelongs(id, systemIdentifier, pgMajor);
+        return id;
+    }
+
+    public void checkBelongs(RepositoryIdentity id, long systemIdentifier, int pgMajor) {
+        if (id.systemId() != systemIdentifier) {
+            throw new RepositoryException("the repository at " + location() + " belongs to another cluster (system identifier "
+                    + id.systemIdentifier() + "), not to this one (" + Long.toUnsignedString(systemIdentifier) + ")",
+                    "give each cluster its own repository, e.g. a version-scoped path such as .../<instance>/" + pgMajor);
+        }
+        if (id.pgMajor() != pgMajor) {
+            throw new RepositoryException("the repository at " + location() + " holds PostgreSQL " + id.pgMajor()
+                    + " backups, and this cluster runs PostgreSQL " + pgMajor,
+                    "after a major upgrade start a new repository, e.g. .../<instance>/" + pgMajor);
+        }
+    }
+
+    // ---- objects -----------------------------------------------------------------------------------
+
+    /** Writes plaintext to a thing that produces it. */
+    @FunctionalInterface
+    public interface BodyWriter {
+        void writeTo(OutputStream plain) throws IOException;
+    }
+
+    /** The result of a write: the trailer, and whether the object was created by this call. */
+    public record Written(ObjectTrailer trailer, long storedSize, boolean created) {}
+
+    /**
+     * Encodes and stores an object. With {@code ifAbsent}, an existing object is left untouched and
+     * {@code created} is false.
+     */
+    public Written write(String key, Compression compression, int level, String metadata, boolean ifAbsent,
+                         BodyWriter body) throws IOException {
+        try (PendingObject pending = storage.create(key)) {
+            CountingOutputStream counted = new CountingOutputStream(pending.stream());
+            ObjectTrailer trailer;
+            try (ObjectEncoder encoder = ObjectEncoder.open(counted, ObjectHeader.of(compression, metadata), level)) {
+                body.writeTo(encoder);
+                trailer = encoder.finish();
+            }
+            boolean created;
+            if (ifAbsent) {
+                created = pending.commitIfAbsent();
+            } else {
+                pending.commit();
+                created = true;
+            }
+            return new Written(trailer, counted.count(), created);
+        }
+    }
+
+    /** Opens an object for reading; the checksum is checked when the stream reaches its end. */
+    public ObjectDecoder read(String key) throws IOException {
+        return ObjectDecoder.open(storage.open(key), key);
+    }
+
+    /** The plaintext length and SHA-256 recorded at the end of an object, read without reading it all. */
+    public ObjectTrailer trailer(String key) throws IOException {
+        ObjectInfo info = storage.stat(key).orElseThrow(() -> new ObjectNotFoundException(key, location()));
+        if (info.size() < ObjectTrailer.LENGTH) {
+            throw new io.walden.error.CorruptObjectException(key + " is truncated");
+        }
+        try (InputStream in = storage.open(key, info.size() - ObjectTrailer.LENGTH, ObjectTrailer.LENGTH)) {
+            ObjectTrailer t = ObjectTrailer.parse(in.readAllBytes());
+            if (t == null) {
+                throw new io.walden.error.CorruptObjectException(key + " has a damaged trailer");
+            }
+            return t;
+        }
+    }
+
+    // ---- backups -----------------------------------------------------------------------------------
+
+    public void writeManifest(Manifest manifest) throws IOException {
+        byte[] json = Json.mapper().writeValueAsBytes(manifest);
+        write(ObjectKeys.manifest(manifest.id()), Compression.ZSTD, 3, "{\"type\":\"manifest\"}", false, out -> out.write(json));
+    }
+
+    public Manifest readManifest(String backupId) throws IOException {
+        try (ObjectDecoder in = read(ObjectKeys.manifest(backupId))) {
+            ByteArrayOutputStream buf = new ByteArrayOutputStream();
+            in.transferTo(buf);
+            return Json.mapper().readValue(buf.toByteArray(), Manifest.class);
+        }
+    }
+
+    /** Every complete backup (one with a manifest), oldest first. */
+    public List<Manifest> backups() {
+        try {
+            List<Manifest> out = new ArrayList<>();
+            for (ObjectInfo info : storage.list(ObjectKeys.BACKUPS)) {
+                String key = info.key();
+                if (key.endsWith("/manifest.json") && key.chars().filter(c -> c == '/').count() == 2) {
+                    out.add(readManifest(key.substring(ObjectKeys.BACKUPS.length(), key.length() - "/manifest.json".length())));
+                }
+            }
+            out.sort(Comparator.comparing(Manifest::stopTime).thenComparing(Manifest::id));
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The backup named by id, or the newest one for "LATEST". */
+    public Manifest backup(String idOrLatest) {
+        List<Manifest> all = backups();
+        if ("LATEST".equalsIgnoreCase(idOrLatest)) {
+            if (all.isEmpty()) {
+                throw new RepositoryException("the repository at " + location() + " has no backups",
+                        "take one with 'walden backup'");
+            }
+            return all.get(all.size() - 1);
+        }
+        return all.stream().filter(m -> m.id().equals(idOrLatest)).findFirst()
+                .orElseThrow(() -> new RepositoryException("no backup " + idOrLatest + " in the repository at " + location(),
+                        all.isEmpty() ? "take one with 'walden backup'" : "run 'walden list' to see the backups (newest: "
+                                + all.get(all.size() - 1).id() + ")"));
+    }
+
+    // ---- WAL ---------------------------------------------------------------------------------------
+
+    /** Every archived WAL file, sorted by name. */
+    public List<ArchivedWal> wal() {
+        try {
+            List<ArchivedWal> out = new ArrayList<>();
+            for (ObjectInfo info : storage.list(ObjectKeys.WAL)) {
+                WalFileName.parse(ObjectKeys.walFileName(info.key())).ifPresent(name ->
+                        out.add(new ArchivedWal(name, info.key(), info.size(), info.modified())));
+            }
+            out.sort(Comparator.comparing(w -> w.file().name()));
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The lineage of a timeline, from its history file (timeline 1, or a missing file: no ancestors). */
+    public TimelineHistory history(int timeline) throws IOException {
+        if (timeline <= 1) {
+            return TimelineHistory.root(timeline);
+        }
+        String name = String.format("%08X.history", timeline);
+        WalFileName file = WalFileName.parse(name).orElseThrow();
+        try (ObjectDecoder in = read(ObjectKeys.wal(file))) {
+            return TimelineHistory.parse(timeline, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (ObjectNotFoundException e) {
+            return TimelineHistory.root(timeline);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        storage.close();
+    }
+
+    private static OutputStream nonClosing(OutputStream out) {
+        return new java.io.FilterOutputStream(out) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                flush();
+            }
+        };
+    }
+
+    private static final class CountingOutputStream extends java.io.FilterOutputStream {
+        private long count;
+
+        CountingOutputStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            out.write(b);
+            count++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+            count += len;
+        }
+
+        @Override
+        public void close() throws IOException {
+            flush();
+        }
+
+        long count() {
+            return count;
+        }
+    }
+}

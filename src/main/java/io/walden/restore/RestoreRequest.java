@@ -1,0 +1,30 @@
+package io.walden.restore;
+
+import io.walden.pg.PgConnector;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Everything a restore is asked to do.
+ *
+ * @param cloning          restoring another instance's repository into a new PGDATA (--from)
+ * @param restoreCommand the restore_command the restored server will use
+ * @param archiveCommand for a clone: the archive_command of the new instance, or null to leave it as the backup has it
+ * @param timeline       "latest", "current" or a timeline number
+ * @param connector      to ask a running server to archive its current WAL first, or null
+ */
+public record RestoreRequest(Path pgdata, RecoveryTarget target, boolean exclusive, String action,
+                             Optional<String> backupId, String timeline, boolean cloning, boolean force,
+                             boolean noStart, boolean keepSnapshot, OptionalInt port, int jobs, Duration timeout,
+                             String restoreCommand, String archiveCommand, Optional<Path> pgBin, PgConnector connector) {
+
+    public Optional<Integer> timelineNumber() {
+        if (timeline == null || timeline.equals("latest") || timeline.equals("current")) {
+            return Optional.empty();
+        }
+        return Optional.of(Integer.parseInt(timeline));
+    }
+}

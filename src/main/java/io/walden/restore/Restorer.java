@@ -1,0 +1,297 @@
+package io.walden.restore;
+
+import io.walden.error.WaldenException;
+import io.walden.pg.OsUser;
+import io.walden.pg.PgBinaries;
+import io.walden.pg.PgControlFile;
+import io.walden.pg.PgCtl;
+import io.walden.pg.PostmasterPid;
+import io.walden.repo.ArchivedWal;
+import io.walden.repo.Manifest;
+import io.walden.repo.Repository;
+import io.walden.repo.RepositoryIdentity;
+import io.walden.wal.Lsn;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongConsumer;
+
+/**
+ * Restores a backup into PGDATA and recovers to a target. The existing PGDATA is never destroyed before
+ * the new one is proven: it is moved aside as the pre-restore snapshot, and on any failure the new
+ * PGDATA is removed, the snapshot put back and the old server started again.
+ */
+public final class Restorer {
+    private static final Duration STOP_TIMEOUT = Duration.ofMinutes(5);
+
+    private final Repository repository;
+    private final RestoreRequest request;
+    private final LongConsumer progress;
+    private final java.util.function.Consumer<String> say;
+
+    public Restorer(Repository repository, RestoreRequest request, LongConsumer progress, java.util.function.Consumer<String> say) {
+        this.repository = repository;
+        this.request = request;
+        this.progress = progress;
+        this.say = say;
+    }
+
+    private enum State { MISSING, EMPTY, CLUSTER, OTHER }
+
+    public RestoreResult run() throws IOException {
+        Instant started = Instant.now();
+        Path pgdata = request.pgdata().toAbsolutePath().normalize();
+        RepositoryIdentity identity = repository.requireIdentity();
+
+        // Refuse what would destroy data or cannot work, before anything changes.
+        State state = inspect(pgdata);
+        checkDestination(pgdata, state, identity);
+        boolean wasRunning = state == State.CLUSTER && isRunning(pgdata);
+        if (wasRunning && !request.cloning()) {
+            new WalFlusher(repository, request.connector(), say).flush(identity.walSegmentSize());
+        }
+        RestorePlan plan = plan(identity);
+        Manifest backup = plan.backup();
+        PgBinaries bins = PgBinaries.locate(backup.pgMajor(), request.pgBin());
+        String osUser = serverUser(pgdata, state);
+        List<String> serverOptions = state == State.CLUSTER ? ServerOptions.of(pgdata) : List.of();
+        checkSpace(pgdata, backup);
+        Path snapshot = pgdata.resolveSibling(pgdata.getFileName() + ".pre-restore");
+
+        // From here on the disk changes; any failure puts the old PGDATA back.
+        PgCtl oldServer = new PgCtl(bins, pgdata, osUser);
+        if (wasRunning) {
+            say.accept("stopping PostgreSQL in " + pgdata);
+            oldServer.stop("fast", STOP_TIMEOUT);
+        }
+        boolean movedAside = false;
+        if (state == State.CLUSTER || state == State.OTHER) {
+            deleteTree(snapshot);
+            Files.move(pgdata, snapshot);
+            movedAside = true;
+            say.accept("moved the current PGDATA aside to " + snapshot);
+        }
+        Path log = pgdata.resolve("log").resolve("walden-restore.log");
+        PgCtl newServer = new PgCtl(bins, pgdata, osUser);
+        boolean startedNew = false;
+        try {
+            Files.createDirectories(pgdata);
+            Files.setPosixFilePermissions(pgdata, PgdataWriter.permissions(0700));
+            say.accept("restoring backup " + backup.id() + " (" + (backup.originalSize() >> 20) + " MB) into " + pgdata);
+            new PgdataWriter(repository, backup, pgdata, request.jobs(), progress).write();
+            recoveryConfig(plan).writeTo(pgdata);
+            Files.createDirectories(log.getParent());
+            OsUser.chownTree(pgdata, osUser);
+            if (request.noStart()) {
+                return finish(plan, pgdata, null, snapshot, movedAside, null, started, false);
+            }
+            say.accept("starting PostgreSQL to replay WAL to " + plan.target().describe());
+            newServer.startNoWait(log, request.port(), serverOptionsForRecovery(serverOptions));
+            startedNew = true;
+            RecoveryOutcome outcome = new RecoveryMonitor(pgdata, log, action(plan), request.timeout()).await();
+            return finish(plan, pgdata, outcome, snapshot, movedAside, log, started, true);
+        } catch (IOException | RuntimeException e) {
+            throw rollback(e, pgdata, state, snapshot, movedAside, wasRunning, startedNew, newServer, oldServer, serverOptions);
+        }
+    }
+
+    private RestorePlan plan(RepositoryIdentity identity) throws IOException {
+        List<Manifest> backups = repository.backups();
+        List<ArchivedWal> wal = repository.wal();
+        Optional<Lsn> restorePoint = Optional.empty();
+        if (request.target() instanceof RecoveryTarget.Name n) {
+            restorePoint = new RestorePointFinder(repository).find(n.name(), wal, identity.walSegmentSize());
+        }
+        RestorePlanner planner = new RestorePlanner(backups, wal, tli -> {
+            try {
+                return repository.history(tli);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, repository.location());
+        return planner.plan(request.target(), request.timelineNumber(), request.backupId(), restorePoint);
+    }
+
+    private State inspect(Path pgdata) throws IOException {
+        if (!Files.exists(pgdata)) {
+            return State.MISSING;
+        }
+        if (!Files.isDirectory(pgdata)) {
+            throw new WaldenException(pgdata + " is a file, not a directory", "give --pgdata a directory");
+        }
+        try (var entries = Files.list(pgdata)) {
+            if (entries.findAny().isEmpty()) {
+                return State.EMPTY;
+            }
+        }
+        return PgControlFile.isCluster(pgdata) ? State.CLUSTER : State.OTHER;
+    }
+
+    private void checkDestination(Path pgdata, State state, RepositoryIdentity identity) {
+        if (request.cloning() && (state == State.CLUSTER || state == State.OTHER) && !request.force()) {
+            throw new WaldenException("PGDATA " + pgdata + " is not empty; a clone needs an empty or missing directory",
+                    "use a new directory, or add --force to replace it (the current content is kept in "
+                            + pgdata.getFileName() + ".pre-restore)");
+        }
+        if (!request.cloning() && state == State.OTHER && !request.force()) {
+            throw new WaldenException(pgdata + " is not empty and holds no PostgreSQL cluster",
+                    "check --pgdata; add --force to restore there anyway (the current content is kept in "
+                            + pgdata.getFileName() + ".pre-restore)");
+        }
+        if (!request.cloning() && state == State.CLUSTER && !request.force()) {
+            long sysid = PgControlFile.systemIdentifier(pgdata);
+            if (sysid != identity.systemId()) {
+                throw new WaldenException("PGDATA " + pgdata + " belongs to cluster " + Long.toUnsignedString(sysid)
+                        + ", and the repository at " + repository.location() + " to cluster " + identity.systemIdentifier(),
+                        "check --pgdata and --repo; to replace this cluster with a copy of the other, use --from REPO --force");
+            }
+        }
+        Path parent = pgdata.getParent();
+        if (state != State.EMPTY && (parent == null || !Files.isWritable(parent))) {
+            throw new WaldenException("cannot write in " + parent + ", where the restore puts the new PGDATA and keeps the old one",
+                    "run walden as a user who can write there (usually the PGDATA owner or root)");
+        }
+    }
+
+    private static boolean isRunning(Path pgdata) {
+        return PostmasterPid.read(pgdata)
+                .flatMap(p -> ProcessHandle.of(p.pid()))
+                .map(ProcessHandle::isAlive)
+                .orElse(false);
+    }
+
+    /** PostgreSQL runs as the PGDATA owner; a new PGDATA gets the owner of its parent, or an unprivileged user. */
+    private static String serverUser(Path pgdata, State state) {
+        if (!OsUser.isRoot()) {
+            return OsUser.currentName();
+        }
+        if (state != State.MISSING) {
+            String owner = OsUser.ownerOf(pgdata);
+            if (!owner.equals("root")) {
+                return owner;
+            }
+        }
+        Path parent = pgdata.getParent();
+        if (parent != null && Files.exists(parent)) {
+            String owner = OsUser.ownerOf(parent);
+            if (!owner.equals("root")) {
+                return owner;
+            }
+        }
+        return OsUser.unprivilegedServerUser();
+    }
+
+    private static void checkSpace(Path pgdata, Manifest backup) throws IOException {
+        Path existing = pgdata;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return;
+        }
+        long free = Files.getFileStore(existing).getUsableSpace();
+        if (free < backup.originalSize()) {
+            throw new WaldenException("not enough disk space in " + existing + ": the backup needs "
+                    + (backup.originalSize() >> 20) + " MB, " + (free >> 20) + " MB are free",
+                    "free space there (the old PGDATA stays on disk as the pre-restore snapshot during the restore)");
+        }
+    }
+
+    private RecoveryConfig recoveryConfig(RestorePlan plan) {
+        String timeline = request.timeline() == null ? "latest" : request.timeline();
+        RecoveryConfig c = RecoveryConfig.forTarget(plan.target(), request.exclusive(), request.action(),
+                request.restoreCommand(), timeline,
+                Instant.now() + " backup " + plan.backup().id() + " to " + plan.target().describe());
+        request.port().ifPresent(p -> c.set("port", Integer.toString(p)));
+        if (request.cloning() && request.archiveCommand() != null) {
+            if (request.archiveCommand().isEmpty()) {
+                c.set("archive_mode", "off"); // never archive into the source's repository
+            } else {
+                c.set("archive_command", request.archiveCommand());
+            }
+        }
+        return c;
+    }
+
+    private String action(RestorePlan plan) {
+        return plan.target() instanceof RecoveryTarget.Latest ? "promote" : request.action();
+    }
+
+    /** The log must catch the recovery messages, so the logging collector stays off while walden watches. */
+    private static List<String> serverOptionsForRecovery(List<String> original) {
+        List<String> out = new java.util.ArrayList<>(original);
+        out.addAll(List.of("-c", "logging_collector=off"));
+        return out;
+    }
+
+    private RestoreResult finish(RestorePlan plan, Path pgdata, RecoveryOutcome outcome, Path snapshot, boolean movedAside,
+                                 Path log, Instant started, boolean startedServer) throws IOException {
+        Path kept = null;
+        if (movedAside) {
+            if (request.keepSnapshot()) {
+                kept = snapshot;
+            } else {
+                deleteTree(snapshot);
+            }
+        }
+        return new RestoreResult(plan, pgdata, outcome, kept, log, Duration.between(started, Instant.now()), startedServer);
+    }
+
+    private RuntimeException rollback(Exception cause, Path pgdata, State state, Path snapshot, boolean movedAside,
+                                      boolean wasRunning, boolean startedNew, PgCtl newServer, PgCtl oldServer,
+                                      List<String> serverOptions) {
+        StringBuilder done = new StringBuilder();
+        try {
+            if (startedNew) {
+                newServer.stop("immediate", STOP_TIMEOUT);
+            }
+            if (state == State.EMPTY) {
+                deleteContents(pgdata);
+            } else {
+                deleteTree(pgdata);
+            }
+            if (movedAside) {
+                Files.move(snapshot, pgdata);
+                done.append("; the previous PGDATA was put back");
+            } else {
+                done.append("; nothing was left in ").append(pgdata);
+            }
+            if (wasRunning) {
+                oldServer.startAndWait(pgdata.resolve("log").resolve("walden-rollback.log"), java.util.OptionalInt.empty(),
+                        serverOptions, Duration.ofMinutes(5));
+                done.append(" and PostgreSQL started again");
+            }
+        } catch (IOException | RuntimeException e) {
+            done.append("; ROLLBACK FAILED: ").append(e.getMessage())
+                    .append(movedAside ? " (the previous PGDATA is in " + snapshot + ")" : "");
+        }
+        String message = "restore failed: " + cause.getMessage() + done;
+        String hint = cause instanceof WaldenException w && w.hint() != null ? w.hint() : "fix the cause and run the restore again";
+        return new WaldenException(message, hint, cause);
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (var walk = Files.walk(root)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private static void deleteContents(Path dir) throws IOException {
+        try (var entries = Files.list(dir)) {
+            for (Path p : entries.toList()) {
+                deleteTree(p);
+            }
+        }
+    }
+}

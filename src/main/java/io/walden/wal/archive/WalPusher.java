@@ -1,0 +1,95 @@
+package io.walden.wal.archive;
+
+import io.walden.codec.Compression;
+import io.walden.codec.ObjectTrailer;
+import io.walden.error.UsageException;
+import io.walden.error.WaldenException;
+import io.walden.repo.ObjectKeys;
+import io.walden.repo.Repository;
+import io.walden.wal.WalFileName;
+import io.walden.wal.WalPageHeader;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * archive_command's job: store one WAL file in the repository, exactly once. Pushing the same content
+ * again succeeds (PostgreSQL retries after a crash); different content under a name already archived is
+ * refused and nothing is overwritten.
+ */
+public final class WalPusher {
+    private final Repository repository;
+    private final Compression compression;
+    private final int level;
+
+    public WalPusher(Repository repository, Compression compression, int level) {
+        this.repository = repository;
+        this.compression = compression;
+        this.level = level;
+    }
+
+    public enum Outcome { ARCHIVED, ALREADY_ARCHIVED }
+
+    public Outcome push(Path path) throws IOException {
+        String name = path.getFileName().toString();
+        WalFileName file = WalFileName.parse(name).orElseThrow(() -> new UsageException(
+                "'" + name + "' is not a WAL file name",
+                "archive_command must pass %p, e.g. archive_command = 'walden wal-push %p'"));
+        if (!Files.isRegularFile(path)) {
+            throw new WaldenException("WAL file " + path.toAbsolutePath() + " does not exist",
+                    "archive_command must pass %p (the path PostgreSQL gives, relative to PGDATA)");
+        }
+        claimRepository(path, file);
+
+        String key = ObjectKeys.wal(file);
+        Repository.Written written;
+        try {
+            written = repository.write(key, compression, level, "{\"type\":\"wal\",\"name\":\"" + name + "\"}", true,
+                    out -> Files.copy(path, out));
+        } catch (NoSuchFileException e) {
+            throw new WaldenException("WAL file " + path.toAbsolutePath() + " vanished while it was being archived",
+                    "PostgreSQL will retry; if this repeats, check what else removes files from pg_wal");
+        }
+        if (written.created()) {
+            return Outcome.ARCHIVED;
+        }
+        ObjectTrailer existing = repository.trailer(key);
+        if (Arrays.equals(existing.sha256(), written.trailer().sha256()) && existing.plainLength() == written.trailer().plainLength()) {
+            return Outcome.ALREADY_ARCHIVED;
+        }
+        throw new WaldenException("WAL file " + name + " is already in the repository at " + repository.location()
+                + " with different content; nothing was overwritten",
+                "two servers may be archiving into the same repository; give each cluster its own --repo");
+    }
+
+    /**
+     * A segment's first page names the cluster and its version: a new repository takes them as its
+     * identity, an existing one refuses another cluster's WAL.
+     */
+    private void claimRepository(Path path, WalFileName file) throws IOException {
+        if (file.kind() == WalFileName.Kind.HISTORY || file.kind() == WalFileName.Kind.BACKUP_HISTORY) {
+            return; // no page header; the segments around them carry the identity
+        }
+        byte[] first = new byte[WalPageHeader.LENGTH];
+        int n;
+        try (InputStream in = Files.newInputStream(path)) {
+            n = in.readNBytes(first, 0, first.length);
+        }
+        WalPageHeader header = WalPageHeader.read(first, n).orElseThrow(() -> new WaldenException(
+                "WAL file " + path.getFileName() + " does not start with a WAL page header; it is not a WAL segment",
+                "check that archive_command passes %p"));
+        int major = header.pgMajor().orElseThrow(() -> new WaldenException(String.format(
+                "WAL file %s was written by a PostgreSQL version this walden does not know (page magic 0x%04X)",
+                path.getFileName(), header.magic()), "use a walden release that supports this PostgreSQL version"));
+        long size = Files.size(path);
+        if (file.kind() == WalFileName.Kind.SEGMENT && size != header.segmentSize()) {
+            throw new WaldenException("WAL segment " + path.getFileName() + " has " + size + " bytes, its header says "
+                    + header.segmentSize(), "the file is damaged or still being written; PostgreSQL will retry");
+        }
+        repository.claim(header.systemIdentifier(), major, header.segmentSize());
+    }
+}
