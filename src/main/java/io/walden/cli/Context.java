@@ -84,9 +84,9 @@ final class Context {
      * script when walden was started through it, else this JVM with this jar.
      */
     String waldenCommand() {
-        String launcher = env.get("WALDEN_LAUNCHER");
+        String launcher = env.get("WALDEN_LAUNCHER"); // already a shell command prefix
         if (launcher != null && !launcher.isBlank()) {
-            return ShellQuote.quote(launcher);
+            return launcher;
         }
         List<String> words = new ArrayList<>();
         words.add(ProcessHandle.current().info().command().orElse("java"));

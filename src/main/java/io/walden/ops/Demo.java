@@ -73,7 +73,8 @@ public final class Demo {
         Files.copy(jar, installedJar, StandardCopyOption.REPLACE_EXISTING);
         OsUser.chownTree(dir, user);
         checkReachable(user);
-        String walden = ShellQuote.join(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
+        String walden = ShellQuote.join(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-Xrs", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar",
                 installedJar.toString(), "--repo", repoDir.toString()));
         int port = freePort();
 

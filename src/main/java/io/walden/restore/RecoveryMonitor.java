@@ -46,7 +46,6 @@ final class RecoveryMonitor {
             Optional<PostmasterPid> pid = PostmasterPid.read(pgdata);
             boolean alive = pid.map(p -> ProcessHandle.of(p.pid()).map(ProcessHandle::isAlive).orElse(false)).orElse(false);
             seenRunning |= alive;
-            String status = pid.map(PostmasterPid::status).orElse("");
             boolean recoveryDone = !Files.exists(pgdata.resolve("recovery.signal"));
             switch (action) {
                 case "pause" -> {
@@ -60,7 +59,8 @@ final class RecoveryMonitor {
                     }
                 }
                 default -> {
-                    if (alive && recoveryDone && "ready".equals(status)) {
+                    // the postmaster's own word that recovery is over and the server is a primary
+                    if (alive && recoveryDone && log.contains("database system is ready to accept connections")) {
                         return outcome(log, "running, accepting connections");
                     }
                 }

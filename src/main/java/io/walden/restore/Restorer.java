@@ -223,10 +223,13 @@ public final class Restorer {
         return plan.target() instanceof RecoveryTarget.Latest ? "promote" : request.action();
     }
 
-    /** The log must catch the recovery messages, so the logging collector stays off while walden watches. */
+    /**
+     * walden watches recovery through the server log: the logging collector stays off and messages stay
+     * untranslated while it does.
+     */
     private static List<String> serverOptionsForRecovery(List<String> original) {
         List<String> out = new java.util.ArrayList<>(original);
-        out.addAll(List.of("-c", "logging_collector=off"));
+        out.addAll(List.of("-c", "logging_collector=off", "-c", "lc_messages=C"));
         return out;
     }
 

@@ -90,7 +90,7 @@ public final class TestCluster implements AutoCloseable {
     public static String waldenCommand(Path installedJar) {
         String java = ProcessHandle.current().info().command()
                 .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        return String.join(" ", shellQuote(java), "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+        return String.join(" ", shellQuote(java), "-Xrs", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
                 "-jar", shellQuote(installedJar.toAbsolutePath().toString()));
     }
 

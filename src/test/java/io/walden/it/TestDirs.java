@@ -14,7 +14,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Directories for integration tests that the PostgreSQL server user can use. Tests may run as root from a
- * checkout under /root, which the server user cannot enter: everything the server touches (data directory,
+ * checkout in root's home, which the server user cannot enter: everything the server touches (data directory,
  * archive repository, the walden jar run by archive_command) lives in a temp directory given to that user.
  */
 public final class TestDirs {
