@@ -266,8 +266,10 @@ public final class Restorer {
                 done.append("; nothing was left in ").append(pgdata);
             }
             if (wasRunning) {
-                oldServer.startAndWait(pgdata.resolve("log").resolve("walden-rollback.log"), java.util.OptionalInt.empty(),
-                        serverOptions, Duration.ofMinutes(5));
+                Path rollbackLog = pgdata.resolve("log").resolve("walden-rollback.log");
+                Files.createDirectories(rollbackLog.getParent());
+                OsUser.chown(rollbackLog.getParent(), oldServer.osUser());
+                oldServer.startAndWait(rollbackLog, java.util.OptionalInt.empty(), serverOptions, Duration.ofMinutes(5));
                 done.append(" and PostgreSQL started again");
             }
         } catch (IOException | RuntimeException e) {
