@@ -162,7 +162,9 @@ public final class Backuper {
             Thread.currentThread().interrupt();
             throw new WaldenException("backup interrupted", null);
         } finally {
+            // no worker may still be writing when the caller cleans up after a failure
             pool.shutdownNow();
+            awaitQuietly(pool);
         }
     }
 
@@ -247,6 +249,14 @@ public final class Backuper {
             }
         } catch (IOException ignored) {
             // objects without a manifest are never used; 'walden delete' can remove them later
+        }
+    }
+
+    private static void awaitQuietly(ExecutorService pool) {
+        try {
+            pool.awaitTermination(5, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -108,7 +108,7 @@ final class RestoreCommand implements Callable<Integer> {
         String sourceSpec = cloning ? from : ctx.repo;
         Repository source = Context.repository(sourceSpec, cloning ? "--from" : "--repo");
         String archiveCommand = null;
-        if (cloning && ctx.repo != null) {
+        if (cloning && ctx.repo != null && !ctx.repo.isBlank()) {
             if (Context.repositoryPath(ctx.repo, "--repo").equals(Context.repositoryPath(from, "--from"))) {
                 throw new UsageException("--from and --repo name the same repository; a clone must archive to its own",
                         "give the clone its own --repo, or leave --repo out and set archiving up later");

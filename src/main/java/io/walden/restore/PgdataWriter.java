@@ -96,7 +96,9 @@ final class PgdataWriter {
             Thread.currentThread().interrupt();
             throw new WaldenException("restore interrupted", null);
         } finally {
+            // no worker may still be writing when the caller cleans up after a failure
             pool.shutdownNow();
+            awaitQuietly(pool);
         }
         writeText("backup_label", manifest.backupLabel());
         if (manifest.tablespaceMap() != null && !manifest.tablespaceMap().isEmpty()) {
@@ -171,5 +173,13 @@ final class PgdataWriter {
             }
         }
         return s;
+    }
+
+    private static void awaitQuietly(ExecutorService pool) {
+        try {
+            pool.awaitTermination(5, java.util.concurrent.TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

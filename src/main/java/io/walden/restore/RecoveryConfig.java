@@ -74,7 +74,8 @@ public final class RecoveryConfig {
             }
         }
         out.add(MARK + " " + description);
-        settings.forEach((k, v) -> out.add(k + " = '" + v.replace("'", "''") + "'"));
+        // quoted as ALTER SYSTEM does: the config parser reads backslashes as escapes
+        settings.forEach((k, v) -> out.add(k + " = '" + v.replace("\\", "\\\\").replace("'", "''") + "'"));
         Files.write(auto, out, StandardCharsets.UTF_8);
         Files.write(pgdata.resolve("recovery.signal"), new byte[0]);
     }

@@ -12,7 +12,8 @@ public record Lsn(long value) implements Comparable<Lsn> {
     public static Lsn parse(String text) {
         String t = text == null ? "" : text.trim();
         int slash = t.indexOf('/');
-        if (slash <= 0 || slash == t.length() - 1 || slash > 8 || t.length() - slash - 1 > 8) {
+        if (slash <= 0 || slash == t.length() - 1 || slash > 8 || t.length() - slash - 1 > 8
+                || !t.matches("[0-9A-Fa-f]+/[0-9A-Fa-f]+")) {
             throw new UsageException("'" + text + "' is not a WAL location",
                     "write it as PostgreSQL prints it, e.g. 0/3000148 (see pg_current_wal_lsn())");
         }

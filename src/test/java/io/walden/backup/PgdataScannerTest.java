@@ -89,7 +89,10 @@ class PgdataScannerTest {
     @Test
     void recordsSizesAndModes() throws IOException {
         fakePgdata();
+        Files.setPosixFilePermissions(pgdata.resolve("base/1"), PosixFilePermissions.fromString("rwx------"));
+        Files.setPosixFilePermissions(pgdata.resolve("global"), PosixFilePermissions.fromString("rwxr-x---"));
         PgdataScan scan = new PgdataScanner(pgdata).scan();
+        assertThat(scan.directories()).contains(new DirEntry("global", 0750));
         assertThat(scan.files()).contains(new SourceFile("base/1/16384", 8192 * 3, 0600),
                 new SourceFile("base/1/16390_init", 0, 0600));
         assertThat(scan.directories()).contains(new DirEntry("base/1", 0700), new DirEntry("pg_wal/archive_status", 0700));

@@ -70,7 +70,7 @@ class SafetyIT {
             assertThat(badLsn.exit()).isEqualTo(2);
             assertThat(badLsn.err()).startsWith("walden: 'banana' is not a WAL location");
 
-            Cli.Result cloneOverCluster = s.cli.run("restore", "--from", s.repo.toString(), "--pgdata", pgdata);
+            Cli.Result cloneOverCluster = s.cli.with("WALDEN_REPO", "").run("restore", "--from", s.repo.toString(), "--pgdata", pgdata);
             assertThat(cloneOverCluster.exit()).isEqualTo(1);
             assertThat(cloneOverCluster.err()).startsWith("walden: PGDATA " + pgdata + " is not empty; a clone needs an empty or missing directory");
 

@@ -1,7 +1,6 @@
 package io.walden.restore;
 
 import io.walden.wal.Lsn;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -120,8 +119,6 @@ class RecoveryConfigTest {
      * values through escape_single_quotes_ascii(), which doubles backslashes as well as quotes. walden only
      * doubles quotes, so any backslash in restore_command reaches the server altered.
      */
-    @Disabled("bug: RecoveryConfig.writeTo (RecoveryConfig.java:77) doubles single quotes but not backslashes; "
-            + "PostgreSQL de-escapes backslashes in quoted values, so restore_command = 'grep -q \\.gz' is read as 'grep -q .gz'")
     @Test
     void escapesBackslashes() throws IOException {
         new RecoveryConfig("backslash").set("restore_command", "test -f /arch/%f || grep -q \\.gz /x").writeTo(pgdata);

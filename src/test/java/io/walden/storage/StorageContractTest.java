@@ -142,16 +142,15 @@ public abstract class StorageContractTest {
             put(k, k);
         }
         put("a/1", "a/1 again"); // replaced, still listed once
-        assertThat(keys("")).containsExactly("a/1", "a/2", "a/sub/3", "ab", "b/2", "c",
-                "wal/0000000100000000/000000010000000000000001", "wal/0000000100000000/000000010000000000000002",
-                "wal/00000001.history");
+        // sorted by key as a string: '.' sorts before '0', '/' before letters
+        assertThat(keys("")).containsExactly("a/1", "a/2", "a/sub/3", "ab", "b/2", "c", "wal/00000001.history",
+                "wal/0000000100000000/000000010000000000000001", "wal/0000000100000000/000000010000000000000002");
         assertThat(keys("a/")).containsExactly("a/1", "a/2", "a/sub/3");
         assertThat(keys("a")).containsExactly("a/1", "a/2", "a/sub/3", "ab");
         assertThat(keys("a/s")).containsExactly("a/sub/3");
         assertThat(keys("a/sub/")).containsExactly("a/sub/3");
-        assertThat(keys("wal/00000001")).containsExactly(
-                "wal/0000000100000000/000000010000000000000001", "wal/0000000100000000/000000010000000000000002",
-                "wal/00000001.history");
+        assertThat(keys("wal/00000001")).containsExactly("wal/00000001.history",
+                "wal/0000000100000000/000000010000000000000001", "wal/0000000100000000/000000010000000000000002");
         assertThat(keys("wal/0000000100000000/")).containsExactly(
                 "wal/0000000100000000/000000010000000000000001", "wal/0000000100000000/000000010000000000000002");
         assertThat(keys("nothing/")).isEmpty();

@@ -1,7 +1,6 @@
 package io.walden.wal;
 
 import io.walden.error.UsageException;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullSource;
@@ -65,9 +64,6 @@ class LsnTest {
                         .isEqualTo("write it as PostgreSQL prints it, e.g. 0/3000148 (see pg_current_wal_lsn())"))
                 .satisfies(t -> assertThat(((UsageException) t).exitCode()).isEqualTo(2));
     }
-
-    @Disabled("bug: Lsn.parse (Lsn.java:20-21) uses Long.parseLong, which accepts a sign: '0/-1' parses to "
-            + "FFFFFFFF/FFFFFFFF, '-1/0' to FFFFFFFF/0 and '+1/0' to 1/0 instead of being refused")
     @ParameterizedTest
     @ValueSource(strings = {"0/-1", "-1/0", "+1/0", "0/+3000148"})
     void refusesSignedHalves(String text) {
