@@ -126,7 +126,7 @@ public final class Backuper {
             throw new WaldenException("the server's data directory " + serverDir + " is not readable here",
                     "run walden backup on the database host, as the user that owns PGDATA");
         }
-        if (options.pgdata() != null && !Files.isSameFile(options.pgdata(), serverDir)) {
+        if (options.pgdata() != null && (!Files.isDirectory(options.pgdata()) || !Files.isSameFile(options.pgdata(), serverDir))) {
             throw new WaldenException("--pgdata " + options.pgdata() + " is not the data directory of the server walden connected to ("
                     + serverDir + ")", "check --pgdata (or PGDATA) and PGHOST/PGPORT: they must name the same cluster");
         }

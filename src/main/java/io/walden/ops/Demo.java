@@ -4,6 +4,7 @@ import io.walden.backup.Backuper;
 import io.walden.codec.Compression;
 import io.walden.error.WaldenException;
 import io.walden.pg.ConnectionSettings;
+import io.walden.pg.DirectoryTree;
 import io.walden.pg.OsUser;
 import io.walden.pg.PgBinaries;
 import io.walden.pg.PgConnector;
@@ -66,7 +67,7 @@ public final class Demo {
         Path repoDir = dir.resolve("repo");
         PgCtl server = new PgCtl(bins, pgdata, user);
         stopLeftover(server);
-        deleteTree(dir);
+        DirectoryTree.delete(dir);
         Files.createDirectories(repoDir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path installedJar = dir.resolve("walden.jar");
@@ -144,7 +145,7 @@ public final class Demo {
             if (keep) {
                 out.println("kept " + dir + " (--keep); remove it with: rm -rf " + dir);
             } else {
-                deleteTree(dir);
+                DirectoryTree.delete(dir);
             }
         }
     }
@@ -175,17 +176,6 @@ public final class Demo {
                 server.stop("immediate", Duration.ofSeconds(30));
             } catch (RuntimeException ignored) {
                 // a stale pid file from an interrupted run
-            }
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var walk = Files.walk(root)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.walden.restore;
 
 import io.walden.error.WaldenException;
+import io.walden.pg.DirectoryTree;
 import io.walden.pg.OsUser;
 import io.walden.pg.PgBinaries;
 import io.walden.pg.PgControlFile;
@@ -66,21 +67,21 @@ public final class Restorer {
 
         // From here on the disk changes; any failure puts the old PGDATA back.
         PgCtl oldServer = new PgCtl(bins, pgdata, osUser);
-        if (wasRunning) {
-            say.accept("stopping PostgreSQL in " + pgdata);
-            oldServer.stop("fast", STOP_TIMEOUT);
-        }
-        boolean movedAside = false;
-        if (state == State.CLUSTER || state == State.OTHER) {
-            deleteTree(snapshot);
-            Files.move(pgdata, snapshot);
-            movedAside = true;
-            say.accept("moved the current PGDATA aside to " + snapshot);
-        }
         Path log = pgdata.resolve("log").resolve("walden-restore.log");
         PgCtl newServer = new PgCtl(bins, pgdata, osUser);
+        boolean movedAside = false;
         boolean startedNew = false;
         try {
+            if (wasRunning) {
+                say.accept("stopping PostgreSQL in " + pgdata);
+                oldServer.stop("fast", STOP_TIMEOUT);
+            }
+            if (state == State.CLUSTER || state == State.OTHER) {
+                DirectoryTree.delete(snapshot);
+                Files.move(pgdata, snapshot);
+                movedAside = true;
+                say.accept("moved the current PGDATA aside to " + snapshot);
+            }
             Files.createDirectories(pgdata);
             Files.setPosixFilePermissions(pgdata, PgdataWriter.permissions(0700));
             say.accept("restoring backup " + backup.id() + " (" + (backup.originalSize() >> 20) + " MB) into " + pgdata);
@@ -240,7 +241,7 @@ public final class Restorer {
             if (request.keepSnapshot()) {
                 kept = snapshot;
             } else {
-                deleteTree(snapshot);
+                DirectoryTree.delete(snapshot);
             }
         }
         return new RestoreResult(plan, pgdata, outcome, kept, log, Duration.between(started, Instant.now()), startedServer);
@@ -254,14 +255,17 @@ public final class Restorer {
             if (startedNew) {
                 newServer.stop("immediate", STOP_TIMEOUT);
             }
+            // only what this restore wrote is removed: never a PGDATA that was not moved aside
             if (state == State.EMPTY) {
-                deleteContents(pgdata);
-            } else {
-                deleteTree(pgdata);
+                DirectoryTree.deleteContents(pgdata);
+            } else if (movedAside || state == State.MISSING) {
+                DirectoryTree.delete(pgdata);
             }
             if (movedAside) {
                 Files.move(snapshot, pgdata);
                 done.append("; the previous PGDATA was put back");
+            } else if (state == State.CLUSTER || state == State.OTHER) {
+                done.append("; ").append(pgdata).append(" was not changed");
             } else {
                 done.append("; nothing was left in ").append(pgdata);
             }
@@ -279,24 +283,5 @@ public final class Restorer {
         String message = "restore failed: " + cause.getMessage() + done;
         String hint = cause instanceof WaldenException w && w.hint() != null ? w.hint() : "fix the cause and run the restore again";
         return new WaldenException(message, hint, cause);
-    }
-
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (var walk = Files.walk(root)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
-
-    private static void deleteContents(Path dir) throws IOException {
-        try (var entries = Files.list(dir)) {
-            for (Path p : entries.toList()) {
-                deleteTree(p);
-            }
-        }
     }
 }

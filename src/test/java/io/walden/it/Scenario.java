@@ -1,5 +1,7 @@
 package io.walden.it;
 
+import io.walden.pg.ShellQuote;
+
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -22,7 +24,7 @@ final class Scenario implements AutoCloseable {
         jar = TestCluster.installJar(base);
         repo = TestDirs.serverDir(base, "repo");
         walden = TestCluster.waldenCommand(jar);
-        pg = TestCluster.create(base, "main", walden + " --repo " + TestCluster.shellQuote(repo.toString()) + " wal-push %p");
+        pg = TestCluster.create(base, "main", walden + " --repo " + ShellQuote.quote(repo.toString()) + " wal-push %p");
         pg.start();
         cli = new Cli(Map.of(
                 "WALDEN_LAUNCHER", walden,

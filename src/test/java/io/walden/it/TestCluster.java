@@ -1,5 +1,7 @@
 package io.walden.it;
 
+import io.walden.pg.ShellQuote;
+
 import io.walden.pg.ConnectionSettings;
 import io.walden.pg.PgBinaries;
 import io.walden.pg.PgConnector;
@@ -90,14 +92,10 @@ public final class TestCluster implements AutoCloseable {
     public static String waldenCommand(Path installedJar) {
         String java = ProcessHandle.current().info().command()
                 .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        return String.join(" ", shellQuote(java), "-Xrs", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                "-jar", shellQuote(installedJar.toAbsolutePath().toString()));
+        return String.join(" ", ShellQuote.quote(java), "-Xrs", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+                "-jar", ShellQuote.quote(installedJar.toAbsolutePath().toString()));
     }
 
-    /** {@code text} as one single-quoted shell word. */
-    public static String shellQuote(String text) {
-        return "'" + text.replace("'", "'\\''") + "'";
-    }
 
     /** Sets archive_command (a reload applies it when running). */
     public TestCluster withArchiveCommand(String archiveCommand) {

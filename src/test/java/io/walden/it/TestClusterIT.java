@@ -1,5 +1,7 @@
 package io.walden.it;
 
+import io.walden.pg.ShellQuote;
+
 import io.walden.error.WaldenException;
 import io.walden.pg.ConnectionSettings;
 import io.walden.pg.PgConnector;
@@ -70,7 +72,7 @@ class TestClusterIT {
     void archiveCommandRunsAsTheServerUser() throws InterruptedException {
         Path archive = TestDirs.serverDir(baseDir, "archive");
         try (TestCluster cluster = TestCluster.create(baseDir, "archiving")) {
-            cluster.withArchiveCommand("cp %p " + TestCluster.shellQuote(archive.toString()) + "/%f");
+            cluster.withArchiveCommand("cp %p " + ShellQuote.quote(archive.toString()) + "/%f");
             cluster.start();
             cluster.sql("CREATE TABLE t AS SELECT g FROM generate_series(1, 100) g");
             String segment = cluster.queryString("SELECT pg_walfile_name(pg_switch_wal())");
@@ -87,6 +89,6 @@ class TestClusterIT {
     void waldenCommandIsShellQuoted() {
         String command = TestCluster.waldenCommand(Path.of("/tmp/it's/walden.jar"));
 
-        assertThat(command).startsWith("'/").endsWith("-jar '/tmp/it'\\''s/walden.jar'");
+        assertThat(command).startsWith("/").endsWith("-jar '/tmp/it'\\''s/walden.jar'");
     }
 }
