@@ -1,6 +1,5 @@
 package io.walden.backup;
 
-import io.walden.codec.Compression;
 import io.walden.error.WaldenException;
 import io.walden.repo.BackupIds;
 import io.walden.repo.Manifest;
@@ -37,7 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Backuper {
 
-    public record Options(Path pgdata, String label, int jobs, Compression compression, int level,
+    public record Options(Path pgdata, String label, int jobs,
                           boolean fastCheckpoint, Duration archiveTimeout, String waldenVersion) {}
 
     /** Told how many bytes are to be copied, then how many were. */
@@ -135,7 +134,7 @@ public final class Backuper {
 
     private List<UnitCopier.Copied> copyAll(String id, Path pgdata, BackupPlan plan) throws IOException {
         AtomicLong done = new AtomicLong();
-        UnitCopier copier = new UnitCopier(repository, id, pgdata, options.compression(), options.level(), n -> {
+        UnitCopier copier = new UnitCopier(repository, id, pgdata, n -> {
             done.addAndGet(n);
             progress.copied(n);
         });
@@ -233,7 +232,7 @@ public final class Backuper {
         return new Manifest(Manifest.FORMAT, id, options.label(), startTime, stopTime, startLsn, stopped.stopLsn(), timeline,
                 facts.versionNum(), identity.systemIdentifier(), facts.walSegmentSize(), first.name(), last.name(),
                 stopped.backupLabel(), stopped.tablespaceMap(), nextXid < 0 ? null : nextXid,
-                options.compression().toString(), scan.directories(), files, objects, original, stored, options.waldenVersion());
+                repository.codec().compression().toString(), scan.directories(), files, objects, original, stored, options.waldenVersion());
     }
 
     /** Ends the server's backup mode if still on and removes what this backup wrote; nothing may look complete. */

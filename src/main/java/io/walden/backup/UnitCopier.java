@@ -1,6 +1,5 @@
 package io.walden.backup;
 
-import io.walden.codec.Compression;
 import io.walden.codec.Digests;
 import io.walden.repo.Manifest.DataObject;
 import io.walden.repo.Manifest.FileEntry;
@@ -31,16 +30,12 @@ final class UnitCopier {
     private final Repository repository;
     private final String backupId;
     private final Path pgdata;
-    private final Compression compression;
-    private final int level;
     private final LongConsumer progress;
 
-    UnitCopier(Repository repository, String backupId, Path pgdata, Compression compression, int level, LongConsumer progress) {
+    UnitCopier(Repository repository, String backupId, Path pgdata, LongConsumer progress) {
         this.repository = repository;
         this.backupId = backupId;
         this.pgdata = pgdata;
-        this.compression = compression;
-        this.level = level;
         this.progress = progress;
     }
 
@@ -50,7 +45,7 @@ final class UnitCopier {
         List<FileEntry> entries = new ArrayList<>();
         byte[] buffer = new byte[BUFFER];
         String key = ObjectKeys.backupData(backupId, unit.objectName());
-        Repository.Written written = repository.write(key, compression, level, "{\"type\":\"backup-data\"}", false, out -> {
+        Repository.Written written = repository.write(key, "{\"type\":\"backup-data\"}", false, out -> {
             long offset = 0;
             for (SourceFile f : unit.files()) {
                 MessageDigest digest = unit.bundle() ? Digests.sha256() : null;

@@ -1,7 +1,6 @@
 package io.walden.cli;
 
 import io.walden.backup.Backuper;
-import io.walden.codec.Compression;
 import io.walden.repo.Json;
 import io.walden.repo.Manifest;
 import io.walden.repo.Repository;
@@ -36,9 +35,6 @@ final class BackupCommand implements Callable<Integer> {
     @Option(names = "--jobs", paramLabel = "N", description = "Files read and compressed in parallel (default: number of cores).")
     Integer jobs;
 
-    @Option(names = "--compression-level", paramLabel = "N", defaultValue = "1", description = "zstd level (default 1).")
-    int level;
-
     @Option(names = "--spread-checkpoint", description = "Let the starting checkpoint spread out instead of running it at once.")
     boolean spread;
 
@@ -52,7 +48,7 @@ final class BackupCommand implements Callable<Integer> {
         Repository repository = ctx.repository();
         Progress progress = new Progress(ctx.err());
         Backuper.Options options = new Backuper.Options(pgdata, label, jobs != null ? jobs : Runtime.getRuntime().availableProcessors(),
-                Compression.ZSTD, level, !spread, Duration.ofSeconds(archiveTimeout), VersionCommand.version());
+                !spread, Duration.ofSeconds(archiveTimeout), VersionCommand.version());
         Manifest m;
         try (Connection c = ctx.connector(pgUrl, pgdata).open()) {
             m = new Backuper(repository, c, options, new Backuper.Progress() {

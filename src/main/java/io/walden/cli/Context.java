@@ -4,6 +4,8 @@ import io.walden.error.UsageException;
 import io.walden.pg.ConnectionSettings;
 import io.walden.pg.PgConnector;
 import io.walden.pg.ShellQuote;
+import io.walden.codec.Compression;
+import io.walden.codec.ObjectCodec;
 import io.walden.repo.Repository;
 import io.walden.storage.LocalStorage;
 
@@ -23,6 +25,10 @@ final class Context {
     String repo;
     boolean debug;
     boolean json;
+    String compression;
+    Integer compressionLevel;
+    Path encryptionKeyFile;
+    private ObjectCodec codec;
 
     Context(Map<String, String> env, PrintStream out, PrintStream err) {
         this.env = env;
@@ -50,8 +56,21 @@ final class Context {
         return repository(repo, "--repo");
     }
 
-    static Repository repository(String spec, String flag) {
-        return new Repository(new LocalStorage(repositoryPath(spec, flag)));
+    Repository repository(String spec, String flag) {
+        return new Repository(new LocalStorage(repositoryPath(spec, flag)), codec());
+    }
+
+    /** How this run writes objects and which keys it reads them with, from flags and environment. */
+    ObjectCodec codec() {
+        if (codec == null) {
+            Compression c = compression == null || compression.isBlank() ? Compression.ZSTD : Compression.parse(compression);
+            codec = new ObjectCodec(c, c.level(compressionLevel), keySource().load(env));
+        }
+        return codec;
+    }
+
+    KeySource keySource() {
+        return KeySource.resolve(encryptionKeyFile, env);
     }
 
     static Path repositoryPath(String spec, String flag) {
@@ -99,8 +118,12 @@ final class Context {
         return ShellQuote.join(words);
     }
 
-    /** "walden --repo /path" for messages and recovery settings. */
+    /**
+     * "walden --repo /path VERB" for archive_command and restore_command: it names the keyset file when
+     * one is used (a path, not a secret), since PostgreSQL runs these commands in its own environment.
+     */
     String waldenWithRepo(String repoSpec, String verb) {
-        return waldenCommand() + " --repo " + ShellQuote.quote(repositoryPath(repoSpec, "--repo").toString()) + " " + verb;
+        return waldenCommand() + " --repo " + ShellQuote.quote(repositoryPath(repoSpec, "--repo").toString())
+                + keySource().flagForCommands() + " " + verb;
     }
 }

@@ -106,7 +106,7 @@ final class RestoreCommand implements Callable<Integer> {
         }
         boolean cloning = from != null;
         String sourceSpec = cloning ? from : ctx.repo;
-        Repository source = Context.repository(sourceSpec, cloning ? "--from" : "--repo");
+        Repository source = ctx.repository(sourceSpec, cloning ? "--from" : "--repo");
         String archiveCommand = null;
         if (cloning && ctx.repo != null && !ctx.repo.isBlank()) {
             if (Context.repositoryPath(ctx.repo, "--repo").equals(Context.repositoryPath(from, "--from"))) {

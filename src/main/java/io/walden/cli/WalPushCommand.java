@@ -1,6 +1,5 @@
 package io.walden.cli;
 
-import io.walden.codec.Compression;
 import io.walden.wal.archive.WalPusher;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -22,7 +21,7 @@ final class WalPushCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Context ctx = parent.context();
-        new WalPusher(ctx.repository(), Compression.ZSTD, 1).push(path);
+        new WalPusher(ctx.repository()).push(path);
         return 0;
     }
 }

@@ -8,7 +8,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "walden", mixinStandardHelpOptions = true, versionProvider = VersionCommand.Provider.class,
         description = "PostgreSQL backup and point-in-time recovery.",
         subcommands = {BackupCommand.class, ListCommand.class, WalPushCommand.class, WalFetchCommand.class,
-                RestoreCommand.class, VersionCommand.class, DemoCommand.class},
+                RestoreCommand.class, KeyCommand.class, RepoCommand.class, VersionCommand.class, DemoCommand.class},
         footer = {"", "Examples:", "  walden --repo /backups/main backup",
                 "  walden --repo /backups/main restore --pgdata /var/lib/postgresql/15/main --target-time '2026-02-13 14:30:00 UTC'"})
 final class WaldenCommand implements Runnable {
@@ -23,9 +23,28 @@ final class WaldenCommand implements Runnable {
     }
 
     @Option(names = "--repo", scope = ScopeType.INHERIT, paramLabel = "PATH",
-            description = "The repository (env WALDEN_REPO): a local path or file:///path.")
+            description = "The repository (env WALDEN_REPO): a local path, file:///path or s3://bucket/prefix.")
     void repo(String repo) {
         context.repo = repo;
+    }
+
+    @Option(names = "--compression", scope = ScopeType.INHERIT, paramLabel = "zstd|lz4|none",
+            description = "How new objects are compressed (env WALDEN_COMPRESSION; default zstd). Objects record it: a repository can mix them.")
+    void compression(String compression) {
+        context.compression = compression;
+    }
+
+    @Option(names = "--compression-level", scope = ScopeType.INHERIT, paramLabel = "N",
+            description = "Compression level (env WALDEN_COMPRESSION_LEVEL; default 1; zstd -7..22, lz4 1..17).")
+    void compressionLevel(Integer level) {
+        context.compressionLevel = level;
+    }
+
+    @Option(names = "--encryption-key-file", scope = ScopeType.INHERIT, paramLabel = "FILE",
+            description = "Keyset that encrypts new objects and decrypts old ones (env WALDEN_ENCRYPTION_KEY_FILE;"
+                    + " or the keyset itself in env WALDEN_ENCRYPTION_KEY). Create one with 'walden key generate FILE'.")
+    void encryptionKeyFile(java.nio.file.Path file) {
+        context.encryptionKeyFile = file;
     }
 
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces of failures.")

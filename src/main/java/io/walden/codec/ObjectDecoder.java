@@ -1,7 +1,7 @@
 package io.walden.codec;
 
-import com.github.luben.zstd.ZstdIOException;
 import io.walden.error.CorruptObjectException;
+import io.walden.error.WaldenException;
 
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -26,20 +26,51 @@ public final class ObjectDecoder extends InputStream {
     private long length;
     private ObjectTrailer trailer;
 
-    private ObjectDecoder(InputStream raw, String objectName) throws IOException {
+    private ObjectDecoder(InputStream raw, String objectName, Keyring keyring) throws IOException {
         this.objectName = objectName;
         this.source = new DataInputStream(raw instanceof BufferedInputStream ? raw : new BufferedInputStream(raw, 256 * 1024));
-        this.header = ObjectHeader.read(source, objectName);
-        if (header.keyId() != 0) {
-            throw new CorruptObjectException(objectName + " is encrypted with key " + header.keyId()
-                    + ", and this walden cannot decrypt objects");
+        try {
+            this.header = ObjectHeader.read(source, objectName);
+            this.chunks = new ChunkedInputStream(new DataInputStream(new SourceGuard(source)), objectName);
+            this.body = header.compression().decompress(decrypting(chunks, keyring));
+        } catch (IOException | RuntimeException e) {
+            source.close();
+            throw e;
         }
-        this.chunks = new ChunkedInputStream(source, objectName);
-        this.body = header.compression().decompress(chunks);
     }
 
+    /** Opens an object that must not be encrypted. */
     public static ObjectDecoder open(InputStream raw, String objectName) throws IOException {
-        return new ObjectDecoder(raw, objectName);
+        return new ObjectDecoder(raw, objectName, null);
+    }
+
+    /**
+     * Opens an object; an encrypted one is decrypted with the keyring, which must hold the key named in its
+     * header. {@code objectName} must be the key the object was stored under: it is authenticated.
+     */
+    public static ObjectDecoder open(InputStream raw, String objectName, Keyring keyring) throws IOException {
+        return new ObjectDecoder(raw, objectName, keyring);
+    }
+
+    private InputStream decrypting(InputStream stored, Keyring keyring) throws IOException {
+        if (!header.encrypted()) {
+            return stored;
+        }
+        String keyId = Keyring.formatId(header.keyId());
+        if (keyring == null) {
+            throw new WaldenException(objectName + " is encrypted with key " + keyId + ", and no key was given",
+                    "set WALDEN_ENCRYPTION_KEY_FILE (or WALDEN_ENCRYPTION_KEY) to the keyset that holds key " + keyId);
+        }
+        if (!keyring.contains(header.keyId())) {
+            throw new WaldenException(objectName + " is encrypted with key " + keyId + ", which is not in the keyset from "
+                    + keyring.source() + " (it holds " + keyring.keyIds().stream().map(Keyring::formatId).toList() + ")",
+                    "give the keyset that holds key " + keyId + "; 'walden key list FILE' shows a keyset's key ids");
+        }
+        try {
+            return keyring.aead().newDecryptingStream(stored, ObjectHeader.associatedData(header, objectName));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new CorruptObjectException(objectName + " cannot be decrypted (" + e.getMessage() + ")");
+        }
     }
 
     public ObjectHeader header() {
@@ -61,8 +92,22 @@ public final class ObjectDecoder extends InputStream {
         int n;
         try {
             n = body.read(b, off, len);
-        } catch (ZstdIOException e) {
-            throw new CorruptObjectException(objectName + " has a damaged body (" + e.getMessage() + ")");
+        } catch (SourceReadException e) {
+            throw e.getCause(); // the storage failed, not the object: let retries and messages say so
+        } catch (WaldenException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            // the decompressor or the cipher refused the bytes: damaged, or not what the header claims;
+            // a decompressor that reads short blocks calls a cut object "corrupted": say truncated instead
+            try {
+                chunks.drain();
+            } catch (CorruptObjectException truncated) {
+                throw truncated;
+            } catch (IOException | RuntimeException ignored) {
+                // the content is bad either way
+            }
+            throw new CorruptObjectException(objectName + " has a damaged body"
+                    + (header.encrypted() ? " (it fails decryption)" : " (" + e.getMessage() + ")"));
         }
         if (n < 0) {
             end();
@@ -74,7 +119,11 @@ public final class ObjectDecoder extends InputStream {
     }
 
     private void end() throws IOException {
-        chunks.drain();
+        try {
+            chunks.drain();
+        } catch (SourceReadException e) {
+            throw e.getCause();
+        }
         ObjectTrailer t;
         try {
             t = ObjectTrailer.read(source);
@@ -102,5 +151,41 @@ public final class ObjectDecoder extends InputStream {
     @Override
     public void close() throws IOException {
         source.close();
+    }
+
+    /** Marks failures of the underlying stream so they are not mistaken for damaged content. */
+    private static final class SourceReadException extends IOException {
+        SourceReadException(IOException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized IOException getCause() {
+            return (IOException) super.getCause();
+        }
+    }
+
+    private static final class SourceGuard extends java.io.FilterInputStream {
+        SourceGuard(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return in.read();
+            } catch (IOException e) {
+                throw new SourceReadException(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return in.read(b, off, len);
+            } catch (IOException e) {
+                throw new SourceReadException(e);
+            }
+        }
     }
 }

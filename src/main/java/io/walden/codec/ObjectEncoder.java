@@ -6,9 +6,13 @@ import java.io.OutputStream;
 import java.security.MessageDigest;
 
 /**
- * Turns plaintext written to it into a repository object on {@code sink}: header, compressed chunked
- * body, trailer with the plaintext length and SHA-256. {@link #finish()} completes the object; the
- * caller owns and closes the sink.
+ * Turns plaintext written to it into a repository object on {@code sink}: header, compressed (and, with a
+ * keyring, encrypted) chunked body, trailer with the plaintext length and SHA-256. {@link #finish()}
+ * completes the object; the caller owns and closes the sink.
+ *
+ * <p>Encryption comes after compression (ciphertext does not compress). Its associated data binds the
+ * ciphertext to the object's key and header, so an object moved to another name, or a header edited to
+ * claim another compression, fails authentication instead of decoding into garbage.
  */
 public final class ObjectEncoder extends OutputStream {
     private final DataOutputStream sink;
@@ -18,15 +22,40 @@ public final class ObjectEncoder extends OutputStream {
     private long length;
     private ObjectTrailer trailer;
 
-    private ObjectEncoder(OutputStream sink, ObjectHeader header, int level) throws IOException {
+    private ObjectEncoder(OutputStream sink, ObjectHeader header, int level, Keyring keyring, String objectKey)
+            throws IOException {
         this.sink = new DataOutputStream(sink);
         header.write(this.sink);
         this.chunks = new ChunkedOutputStream(this.sink);
-        this.body = header.compression().compress(chunks, level);
+        OutputStream stored = chunks;
+        if (keyring != null) {
+            try {
+                stored = keyring.aead().newEncryptingStream(chunks, ObjectHeader.associatedData(header, objectKey));
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IOException("cannot start encryption: " + e.getMessage(), e);
+            }
+        }
+        this.body = header.compression().compress(stored, level);
     }
 
+    /** An unencrypted object. */
     public static ObjectEncoder open(OutputStream sink, ObjectHeader header, int level) throws IOException {
-        return new ObjectEncoder(sink, header, level);
+        return new ObjectEncoder(sink, header, level, null, null);
+    }
+
+    /**
+     * An object encrypted with the keyring's primary key; the header must name that key, and
+     * {@code objectKey} is the name the object is stored under (a reader must give the same).
+     */
+    public static ObjectEncoder open(OutputStream sink, ObjectHeader header, int level, Keyring keyring, String objectKey)
+            throws IOException {
+        if (keyring == null) {
+            return open(sink, header, level);
+        }
+        if (header.keyId() != keyring.primaryKeyId()) {
+            throw new IllegalArgumentException("header names key " + header.keyId() + ", primary is " + keyring.primaryKeyId());
+        }
+        return new ObjectEncoder(sink, header, level, keyring, objectKey);
     }
 
     @Override
@@ -46,7 +75,7 @@ public final class ObjectEncoder extends OutputStream {
     /** Ends the body and writes the trailer; returns what a reader will check against. */
     public ObjectTrailer finish() throws IOException {
         if (trailer == null) {
-            body.close(); // closes the compressor, which closes the chunk framing (not the sink)
+            body.close(); // closes the compressor (and cipher), which close the chunk framing, not the sink
             trailer = new ObjectTrailer(length, digest.digest());
             trailer.write(sink);
             sink.flush();

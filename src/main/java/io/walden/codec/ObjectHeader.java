@@ -27,6 +27,40 @@ public record ObjectHeader(int formatVersion, Compression compression, int keyId
         return new ObjectHeader(CURRENT_VERSION, compression, 0, metadata);
     }
 
+    public static ObjectHeader of(Compression compression, int keyId, String metadata) {
+        return new ObjectHeader(CURRENT_VERSION, compression, keyId, metadata);
+    }
+
+    public boolean encrypted() {
+        return keyId != 0;
+    }
+
+    /** What an encrypted body is bound to: the object's name and every header field. */
+    static byte[] associatedData(ObjectHeader header, String objectKey) throws IOException {
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        DataOutputStream out = new DataOutputStream(buf);
+        out.writeUTF(objectKey);
+        header.write(out);
+        out.flush();
+        return buf.toByteArray();
+    }
+
+    /** The fixed part before the metadata: magic, version, compression, key id, metadata length. */
+    public static final int FIXED_LENGTH = 4 + 1 + 1 + 4 + 4;
+
+    /**
+     * Reads the fixed part of a header (for reports that need compression and key id without reading
+     * the object); the metadata comes back empty.
+     */
+    public static ObjectHeader readFixed(byte[] first, String objectName) throws IOException {
+        if (first.length < FIXED_LENGTH) {
+            throw new CorruptObjectException(objectName + " is truncated (header incomplete)");
+        }
+        byte[] withoutMeta = Arrays.copyOf(first, FIXED_LENGTH);
+        withoutMeta[10] = withoutMeta[11] = withoutMeta[12] = withoutMeta[13] = 0;
+        return read(new DataInputStream(new java.io.ByteArrayInputStream(withoutMeta)), objectName);
+    }
+
     void write(DataOutputStream out) throws IOException {
         byte[] meta = metadata.getBytes(StandardCharsets.UTF_8);
         out.write(MAGIC);

@@ -1,6 +1,6 @@
 package io.walden.repo;
 
-import io.walden.codec.Compression;
+import io.walden.codec.ObjectCodec;
 import io.walden.codec.ObjectDecoder;
 import io.walden.codec.ObjectEncoder;
 import io.walden.codec.ObjectHeader;
@@ -30,9 +30,21 @@ import java.util.Optional;
  */
 public final class Repository implements AutoCloseable {
     private final Storage storage;
+    private final ObjectCodec codec;
 
+    /** A repository written with zstd level 1 and no encryption. */
     public Repository(Storage storage) {
+        this(storage, ObjectCodec.defaults());
+    }
+
+    public Repository(Storage storage, ObjectCodec codec) {
         this.storage = storage;
+        this.codec = codec;
+    }
+
+    /** How new objects are written, and the keys objects are read with. */
+    public ObjectCodec codec() {
+        return codec;
     }
 
     public Storage storage() {
@@ -69,7 +81,8 @@ public final class Repository implements AutoCloseable {
         Optional<RepositoryIdentity> existing = identity();
         if (existing.isEmpty()) {
             RepositoryIdentity created = new RepositoryIdentity(RepositoryIdentity.FORMAT,
-                    Long.toUnsignedString(systemIdentifier), pgMajor, walSegmentSize, "zstd", Instant.now());
+                    Long.toUnsignedString(systemIdentifier), pgMajor, walSegmentSize, codec.compression().toString(),
+                    codec.encryption(), Instant.now());
             try (PendingObject p = storage.create(ObjectKeys.IDENTITY)) {
                 Json.mapper().writeValue(nonClosing(p.stream()), created);
                 if (p.commitIfAbsent()) {
@@ -83,7 +96,21 @@ public final class Repository implements AutoCloseable {
         }
         RepositoryIdentity id = existing.orElseThrow();
         checkBelongs(id, systemIdentifier, pgMajor);
+        checkEncryption(id);
         return id;
+    }
+
+    /** An encrypted repository takes only encrypted objects, and a plain one only plain objects. */
+    public void checkEncryption(RepositoryIdentity id) {
+        if (id.encrypted() && !codec.encrypts()) {
+            throw new RepositoryException("the repository at " + location() + " is encrypted, and no key was given",
+                    "set WALDEN_ENCRYPTION_KEY_FILE (or WALDEN_ENCRYPTION_KEY) to the repository's keyset");
+        }
+        if (!id.encrypted() && codec.encrypts()) {
+            throw new RepositoryException("the repository at " + location() + " is not encrypted, and a key was given ("
+                    + codec.keyring().orElseThrow().source() + "); walden does not mix plain and encrypted objects",
+                    "unset WALDEN_ENCRYPTION_KEY_FILE and WALDEN_ENCRYPTION_KEY, or start an encrypted repository at a new --repo");
+        }
     }
 
     public void checkBelongs(RepositoryIdentity id, long systemIdentifier, int pgMajor) {
@@ -114,12 +141,11 @@ public final class Repository implements AutoCloseable {
      * Encodes and stores an object. With {@code ifAbsent}, an existing object is left untouched and
      * {@code created} is false.
      */
-    public Written write(String key, Compression compression, int level, String metadata, boolean ifAbsent,
-                         BodyWriter body) throws IOException {
+    public Written write(String key, String metadata, boolean ifAbsent, BodyWriter body) throws IOException {
         try (PendingObject pending = storage.create(key)) {
             CountingOutputStream counted = new CountingOutputStream(pending.stream());
             ObjectTrailer trailer;
-            try (ObjectEncoder encoder = ObjectEncoder.open(counted, ObjectHeader.of(compression, metadata), level)) {
+            try (ObjectEncoder encoder = codec.encoder(counted, key, metadata)) {
                 body.writeTo(encoder);
                 trailer = encoder.finish();
             }
@@ -136,7 +162,14 @@ public final class Repository implements AutoCloseable {
 
     /** Opens an object for reading; the checksum is checked when the stream reaches its end. */
     public ObjectDecoder read(String key) throws IOException {
-        return ObjectDecoder.open(storage.open(key), key);
+        return codec.decoder(storage.open(key), key);
+    }
+
+    /** The fixed part of an object's header (compression, key id), read without reading the object. */
+    public ObjectHeader header(String key) throws IOException {
+        try (InputStream in = storage.open(key, 0, ObjectHeader.FIXED_LENGTH)) {
+            return ObjectHeader.readFixed(in.readAllBytes(), key);
+        }
     }
 
     /** The plaintext length and SHA-256 recorded at the end of an object, read without reading it all. */
@@ -158,7 +191,7 @@ public final class Repository implements AutoCloseable {
 
     public void writeManifest(Manifest manifest) throws IOException {
         byte[] json = Json.mapper().writeValueAsBytes(manifest);
-        write(ObjectKeys.manifest(manifest.id()), Compression.ZSTD, 3, "{\"type\":\"manifest\"}", false, out -> out.write(json));
+        write(ObjectKeys.manifest(manifest.id()), "{\"type\":\"manifest\"}", false, out -> out.write(json));
     }
 
     public Manifest readManifest(String backupId) throws IOException {

@@ -126,6 +126,8 @@ class ObjectCodecTest {
         int stored = encode(c, META, plain).bytes().length;
         if (c == Compression.ZSTD) {
             assertThat(stored).isLessThan(plain.length / 50);
+        } else if (c == Compression.LZ4) {
+            assertThat(stored).isLessThan(plain.length / 20);
         } else {
             // header + 16 full chunks and one of 3 bytes, each with a 4-byte length + end marker + trailer
             int header = 14 + META.length();
@@ -230,10 +232,13 @@ class ObjectCodecTest {
                 byte[][] out = new byte[1][];
                 Throwable t = catchThrowable(() -> out[0] = decode(b));
                 if (t == null) {
-                    assertThat(c).as("flip of bit %d at %d undetected", bit, pos).isEqualTo(Compression.ZSTD);
+                    assertThat(c).as("flip of bit %d at %d undetected", bit, pos).isNotEqualTo(Compression.NONE);
                     assertThat(Arrays.equals(out[0], plain)).as("flip of bit %d at %d returned other bytes", bit, pos).isTrue();
                 } else {
-                    assertThat(t).as("flip of bit %d at %d of %d", bit, pos, good.length).isInstanceOf(CorruptObjectException.class);
+                    // a flip in the key id makes a plain object look encrypted: that is reported as a missing key
+                    boolean keyId = pos >= 6 && pos < 10;
+                    assertThat(t).as("flip of bit %d at %d of %d", bit, pos, good.length)
+                            .isInstanceOf(keyId ? io.walden.error.WaldenException.class : CorruptObjectException.class);
                     assertThat(t.getMessage()).startsWith(NAME + " ");
                     detected++;
                 }
@@ -265,8 +270,8 @@ class ObjectCodecTest {
 
         byte[] key = good.clone();
         key[9] = 3;
-        assertThatThrownBy(() -> decode(key)).isInstanceOf(CorruptObjectException.class)
-                .hasMessage(NAME + " is encrypted with key 3, and this walden cannot decrypt objects");
+        assertThatThrownBy(() -> decode(key)).isInstanceOf(io.walden.error.WaldenException.class)
+                .hasMessage(NAME + " is encrypted with key 3, and no key was given");
 
         byte[] metaLen = good.clone();
         metaLen[10] = (byte) 0x80; // negative length
@@ -366,7 +371,7 @@ class ObjectCodecTest {
         assertThatThrownBy(() -> Compression.parse("lz5"))
                 .isInstanceOf(io.walden.error.UsageException.class)
                 .hasMessage("unknown compression 'lz5'")
-                .satisfies(t -> assertThat(((io.walden.error.UsageException) t).hint()).isEqualTo("use one of: zstd, none"))
+                .satisfies(t -> assertThat(((io.walden.error.UsageException) t).hint()).isEqualTo("use one of: zstd, lz4, none"))
                 .satisfies(t -> assertThat(((io.walden.error.UsageException) t).exitCode()).isEqualTo(2));
     }
 

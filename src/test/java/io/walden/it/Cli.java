@@ -23,6 +23,10 @@ final class Cli {
         this.env = new HashMap<>(env);
     }
 
+    String env(String name) {
+        return env.get(name);
+    }
+
     Cli with(String name, String value) {
         Cli c = new Cli(env);
         c.env.put(name, value);

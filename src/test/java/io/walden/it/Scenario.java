@@ -14,25 +14,54 @@ import static org.assertj.core.api.Assertions.assertThat;
 final class Scenario implements AutoCloseable {
     final Path base;
     final Path jar;
+    /** The local repository folder, or null when the repository is elsewhere. */
     final Path repo;
+    final String repoSpec;
     final String walden;
     final TestCluster pg;
     final Cli cli;
 
+    /** Where the repository is and what every walden call (archive_command included) needs to reach it. */
+    record Setup(String repoSpec, Path localRepo, String waldenFlags, Map<String, String> env) {}
+
+    /** A local repository in the base directory. */
     Scenario(String name) {
+        this(name, base -> {
+            Path repo = TestDirs.serverDir(base, "repo");
+            return new Setup(repo.toString(), repo, "", Map.of());
+        });
+    }
+
+    /**
+     * {@code setup} decides the repository from the base directory (it may create a keyset there first);
+     * its flags go into archive_command, its environment into the command line's environment.
+     */
+    Scenario(String name, java.util.function.Function<Path, Setup> setup) {
         base = TestDirs.newBaseDir("walden-" + name);
         jar = TestCluster.installJar(base);
-        repo = TestDirs.serverDir(base, "repo");
         walden = TestCluster.waldenCommand(jar);
-        pg = TestCluster.create(base, "main", walden + " --repo " + ShellQuote.quote(repo.toString()) + " wal-push %p");
+        Setup chosen = setup.apply(base);
+        repo = chosen.localRepo();
+        repoSpec = chosen.repoSpec();
+        pg = TestCluster.create(base, "main", envPrefix(chosen.env()) + walden + " --repo " + ShellQuote.quote(repoSpec)
+                + chosen.waldenFlags() + " wal-push %p");
         pg.start();
-        cli = new Cli(Map.of(
+        Map<String, String> env = new java.util.HashMap<>(Map.of(
                 "WALDEN_LAUNCHER", walden,
-                "WALDEN_REPO", repo.toString(),
+                "WALDEN_REPO", repoSpec,
                 "PGHOST", "127.0.0.1",
                 "PGPORT", Integer.toString(pg.port()),
                 "PGUSER", "postgres",
                 "PGDATABASE", "postgres"));
+        env.putAll(chosen.env());
+        cli = new Cli(env);
+    }
+
+    /** "A=1 B=2 " so that archive_command sees the settings whatever environment the server has. */
+    private static String envPrefix(Map<String, String> env) {
+        StringBuilder b = new StringBuilder();
+        new java.util.TreeMap<>(env).forEach((k, v) -> b.append(k).append('=').append(ShellQuote.quote(v)).append(' '));
+        return b.toString();
     }
 
     Cli.Result ok(String... args) {

@@ -43,6 +43,45 @@ class RepositoryTest {
         repo = new Repository(storage);
     }
 
+    // ---- encryption --------------------------------------------------------------------------------
+
+    private Repository encrypted(io.walden.codec.Keyring keys) {
+        return new Repository(storage, new io.walden.codec.ObjectCodec(Compression.LZ4, 1, java.util.Optional.of(keys)));
+    }
+
+    @Test
+    void anEncryptedRepositoryRecordsItAndRefusesPlainWriters() throws IOException {
+        io.walden.codec.Keyring keys = io.walden.codec.Keyring.generate("k");
+        RepositoryIdentity id = encrypted(keys).claim(SYSID, 15, SEG);
+        assertThat(id.encryption()).isEqualTo("aes256-gcm-hkdf-1mb");
+        assertThat(id.compression()).isEqualTo("lz4");
+        assertThat(Files.readString(dir.resolve("repo/walden.json"))).doesNotContain(keys.toJson().substring(20, 60));
+        assertThatThrownBy(() -> repo.claim(SYSID, 15, SEG))
+                .isInstanceOf(RepositoryException.class)
+                .hasMessage("the repository at " + storage.location() + " is encrypted, and no key was given");
+    }
+
+    @Test
+    void aPlainRepositoryRefusesEncryptedWriters() {
+        repo.claim(SYSID, 15, SEG);
+        assertThatThrownBy(() -> encrypted(io.walden.codec.Keyring.generate("/etc/walden/k")).claim(SYSID, 15, SEG))
+                .isInstanceOf(RepositoryException.class)
+                .hasMessage("the repository at " + storage.location() + " is not encrypted, and a key was given (/etc/walden/k);"
+                        + " walden does not mix plain and encrypted objects");
+    }
+
+    @Test
+    void headersTellHowEachObjectWasWritten() throws IOException {
+        io.walden.codec.Keyring keys = io.walden.codec.Keyring.generate("k");
+        repo.write("backups/A/data/000001", "", false, out -> out.write(new byte[100]));
+        encrypted(keys).write("backups/B/data/000001", "", false, out -> out.write(new byte[100]));
+        assertThat(repo.header("backups/A/data/000001")).isEqualTo(new ObjectHeader(1, Compression.ZSTD, 0, ""));
+        assertThat(repo.header("backups/B/data/000001")).isEqualTo(new ObjectHeader(1, Compression.LZ4, keys.primaryKeyId(), ""));
+        try (ObjectDecoder in = encrypted(keys).read("backups/B/data/000001")) {
+            assertThat(in.readAllBytes()).hasSize(100);
+        }
+    }
+
     // ---- identity ----------------------------------------------------------------------------------
 
     @Test
@@ -128,7 +167,7 @@ class RepositoryTest {
         byte[] plain = new byte[700_000];
         new Random(1).nextBytes(plain);
         String key = ObjectKeys.backupData("20260213T143000Z", "000001");
-        Repository.Written w = repo.write(key, Compression.ZSTD, 3, "{\"type\":\"data\"}", false, out -> out.write(plain));
+        Repository.Written w = repo.write(key, "{\"type\":\"data\"}", false, out -> out.write(plain));
         assertThat(w.created()).isTrue();
         assertThat(w.trailer().plainLength()).isEqualTo(plain.length);
         assertThat(w.trailer().sha256()).isEqualTo(Digests.sha256().digest(plain));
@@ -146,15 +185,15 @@ class RepositoryTest {
     @Test
     void writeIfAbsentLeavesTheExistingObject() throws IOException {
         String key = "wal/0000000100000000/000000010000000000000001";
-        Repository.Written first = repo.write(key, Compression.NONE, 0, "", true, out -> out.write("one".getBytes(StandardCharsets.UTF_8)));
-        Repository.Written second = repo.write(key, Compression.NONE, 0, "", true, out -> out.write("two".getBytes(StandardCharsets.UTF_8)));
+        Repository.Written first = repo.write(key, "", true, out -> out.write("one".getBytes(StandardCharsets.UTF_8)));
+        Repository.Written second = repo.write(key, "", true, out -> out.write("two".getBytes(StandardCharsets.UTF_8)));
         assertThat(first.created()).isTrue();
         assertThat(second.created()).isFalse();
         try (ObjectDecoder in = repo.read(key)) {
             assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("one");
         }
         assertThat(repo.trailer(key).sha256()).isEqualTo(first.trailer().sha256());
-        Repository.Written replaced = repo.write(key, Compression.NONE, 0, "", false, out -> out.write("three".getBytes(StandardCharsets.UTF_8)));
+        Repository.Written replaced = repo.write(key, "", false, out -> out.write("three".getBytes(StandardCharsets.UTF_8)));
         assertThat(replaced.created()).isTrue();
         assertThat(repo.trailer(key).plainLength()).isEqualTo(5);
     }
@@ -162,7 +201,7 @@ class RepositoryTest {
     @Test
     void aFailingBodyLeavesNothing() {
         String key = "backups/X/data/000001";
-        assertThatThrownBy(() -> repo.write(key, Compression.ZSTD, 3, "", false, out -> {
+        assertThatThrownBy(() -> repo.write(key, "", false, out -> {
             out.write(new byte[1000]);
             throw new IOException("file vanished");
         })).isInstanceOf(IOException.class).hasMessage("file vanished");
@@ -224,9 +263,9 @@ class RepositoryTest {
         repo.writeManifest(newer);
         repo.writeManifest(older);
         // an unfinished backup: data, no manifest
-        repo.write(ObjectKeys.backupData("20260213T150000Z", "000001"), Compression.ZSTD, 3, "", false, out -> out.write(1));
+        repo.write(ObjectKeys.backupData("20260213T150000Z", "000001"), "", false, out -> out.write(1));
         // a data object that happens to be called manifest.json is not a manifest
-        repo.write(ObjectKeys.backupData("20260213T150000Z", "manifest.json"), Compression.ZSTD, 3, "", false, out -> out.write(1));
+        repo.write(ObjectKeys.backupData("20260213T150000Z", "manifest.json"), "", false, out -> out.write(1));
 
         assertThat(repo.backups()).extracting(Manifest::id).containsExactly("20260213T120000Z", "20260213T143000Z");
         assertThat(repo.backup("LATEST").id()).isEqualTo("20260213T143000Z");
@@ -260,7 +299,7 @@ class RepositoryTest {
                 "000000020000000000000003", "000000010000000000000002.00000028.backup")) {
             WalFileName f = WalFileName.parse(name).orElseThrow();
             String content = name.endsWith(".history") ? "1\t0/3000148\tno recovery target specified\n" : name;
-            repo.write(ObjectKeys.wal(f), Compression.ZSTD, 3, "", true, out -> out.write(content.getBytes(StandardCharsets.UTF_8)));
+            repo.write(ObjectKeys.wal(f), "", true, out -> out.write(content.getBytes(StandardCharsets.UTF_8)));
         }
         try (PendingObject p = storage.create("wal/README")) {
             p.commit();

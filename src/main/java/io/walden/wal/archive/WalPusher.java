@@ -1,6 +1,5 @@
 package io.walden.wal.archive;
 
-import io.walden.codec.Compression;
 import io.walden.codec.ObjectTrailer;
 import io.walden.error.UsageException;
 import io.walden.error.WaldenException;
@@ -23,13 +22,9 @@ import java.util.Arrays;
  */
 public final class WalPusher {
     private final Repository repository;
-    private final Compression compression;
-    private final int level;
 
-    public WalPusher(Repository repository, Compression compression, int level) {
+    public WalPusher(Repository repository) {
         this.repository = repository;
-        this.compression = compression;
-        this.level = level;
     }
 
     public enum Outcome { ARCHIVED, ALREADY_ARCHIVED }
@@ -48,7 +43,7 @@ public final class WalPusher {
         String key = ObjectKeys.wal(file);
         Repository.Written written;
         try {
-            written = repository.write(key, compression, level, "{\"type\":\"wal\",\"name\":\"" + name + "\"}", true,
+            written = repository.write(key, "{\"type\":\"wal\",\"name\":\"" + name + "\"}", true,
                     out -> Files.copy(path, out));
         } catch (NoSuchFileException e) {
             throw new WaldenException("WAL file " + path.toAbsolutePath() + " vanished while it was being archived",

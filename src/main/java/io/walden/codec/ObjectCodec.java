@@ -1,0 +1,43 @@
+package io.walden.codec;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Optional;
+
+/**
+ * How a repository writes new objects (compression, level, encryption key) and which keys it can read
+ * with. Reading does not depend on the write settings: every object's header says how it was written.
+ */
+public record ObjectCodec(Compression compression, int level, Optional<Keyring> keyring) {
+
+    public ObjectCodec {
+        keyring = keyring == null ? Optional.empty() : keyring;
+    }
+
+    /** zstd level 1, no encryption. */
+    public static ObjectCodec defaults() {
+        return new ObjectCodec(Compression.ZSTD, Compression.ZSTD.defaultLevel(), Optional.empty());
+    }
+
+    public boolean encrypts() {
+        return keyring.isPresent();
+    }
+
+    /** The encryption name a repository records: "none" or the algorithm. */
+    public String encryption() {
+        return encrypts() ? Keyring.ALGORITHM : "none";
+    }
+
+    public ObjectEncoder encoder(OutputStream sink, String objectKey, String metadata) throws IOException {
+        if (keyring.isEmpty()) {
+            return ObjectEncoder.open(sink, ObjectHeader.of(compression, metadata), level);
+        }
+        Keyring keys = keyring.get();
+        return ObjectEncoder.open(sink, ObjectHeader.of(compression, keys.primaryKeyId(), metadata), level, keys, objectKey);
+    }
+
+    public ObjectDecoder decoder(InputStream raw, String objectKey) throws IOException {
+        return ObjectDecoder.open(raw, objectKey, keyring.orElse(null));
+    }
+}
