@@ -8,6 +8,7 @@ import io.walden.repo.Manifest.FileEntry;
 import io.walden.repo.ObjectKeys;
 import io.walden.repo.Repository;
 import io.walden.repo.RepositoryIdentity;
+import io.walden.repo.RepositoryLock;
 import io.walden.storage.ObjectInfo;
 import io.walden.wal.Lsn;
 import io.walden.wal.SegmentName;
@@ -36,8 +37,9 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Backuper {
 
+    /** {@code lockWait}: how long to queue behind another backup holding the repository's lock. */
     public record Options(Path pgdata, String label, int jobs,
-                          boolean fastCheckpoint, Duration archiveTimeout, String waldenVersion) {}
+                          boolean fastCheckpoint, Duration archiveTimeout, String waldenVersion, Duration lockWait) {}
 
     /** Told how many bytes are to be copied, then how many were. */
     public interface Progress {
@@ -65,6 +67,13 @@ public final class Backuper {
         Path pgdata = checkPgdata(facts);
         RepositoryIdentity identity = repository.claim(facts.systemIdentifier(), facts.major(), facts.walSegmentSize());
 
+        // One backup at a time: two would race for ids and double the load for nothing.
+        try (RepositoryLock lock = RepositoryLock.acquire(repository, "backup", options.lockWait())) {
+            return take(facts, pgdata, identity);
+        }
+    }
+
+    private Manifest take(ServerFacts facts, Path pgdata, RepositoryIdentity identity) throws IOException {
         Set<String> taken = new HashSet<>();
         repository.backups().forEach(m -> taken.add(m.id()));
         Instant startTime = Instant.now();

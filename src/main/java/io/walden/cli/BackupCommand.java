@@ -35,6 +35,10 @@ final class BackupCommand implements Callable<Integer> {
     @Option(names = "--jobs", paramLabel = "N", description = "Files read and compressed in parallel (default: number of cores).")
     Integer jobs;
 
+    @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "0",
+            description = "If another backup holds the repository, wait up to this long for it (default 0: refuse at once).")
+    long waitSeconds;
+
     @Option(names = "--spread-checkpoint", description = "Let the starting checkpoint spread out instead of running it at once.")
     boolean spread;
 
@@ -48,7 +52,8 @@ final class BackupCommand implements Callable<Integer> {
         Repository repository = ctx.repository();
         Progress progress = new Progress(ctx.err());
         Backuper.Options options = new Backuper.Options(pgdata, label, jobs != null ? jobs : Runtime.getRuntime().availableProcessors(),
-                !spread, Duration.ofSeconds(archiveTimeout), VersionCommand.version());
+                !spread, Duration.ofSeconds(archiveTimeout), VersionCommand.version(),
+                Duration.ofSeconds(waitSeconds));
         Manifest m;
         try (Connection c = ctx.connector(pgUrl, pgdata).open()) {
             m = new Backuper(repository, c, options, new Backuper.Progress() {

@@ -102,7 +102,7 @@ public final class Demo {
             Manifest m;
             try (Connection c = connector.open()) {
                 m = new Backuper(repository, c, new Backuper.Options(pgdata, "demo", Runtime.getRuntime().availableProcessors(),
-                        true, Duration.ofSeconds(60), "demo"), new NoProgress()).run();
+                        true, Duration.ofSeconds(60), "demo", Duration.ZERO), new NoProgress()).run();
             }
             out.printf("   backup %s: %d files, %d kB, stored %d kB, WAL %s to %s%n", m.id(), m.files().size(),
                     m.originalSize() / 1024, m.storedSize() / 1024, m.startLsn(), m.stopLsn());

@@ -7,6 +7,8 @@ public final class ObjectKeys {
     public static final String IDENTITY = "walden.json";
     public static final String BACKUPS = "backups/";
     public static final String WAL = "wal/";
+    /** Held by a backup (and later a delete) while it writes; see RepositoryLock. */
+    public static final String LOCK = "locks/write.lock";
 
     private ObjectKeys() {
     }

@@ -150,6 +150,24 @@ class SafetyIT {
         }
     }
 
+    @Test
+    void aSecondBackupWhileOneHoldsTheRepositoryIsRefusedNamingTheHolder() throws Exception {
+        try (Scenario s = new Scenario("lock")) {
+            s.pg.sql("CREATE TABLE t (id int)", "INSERT INTO t SELECT generate_series(1, 10)");
+            s.backup();
+            try (var held = io.walden.repo.RepositoryLock.acquire(new io.walden.repo.Repository(
+                    new io.walden.storage.LocalStorage(s.repo)), "backup", java.time.Duration.ZERO)) {
+                Cli.Result second = s.cli.run("backup", "--pgdata", s.pg.pgdata().toString());
+                assertThat(second.exit()).isEqualTo(1);
+                assertThat(second.err()).startsWith("walden: the repository at " + s.repo + " is locked: backup by process "
+                        + ProcessHandle.current().pid() + " on ")
+                        .contains("HINT: wait for it to finish, or pass --wait SECONDS to queue behind it");
+            }
+            assertThat(s.cli.run("list").out().lines().count()).as("header and the one backup").isEqualTo(2);
+            s.backup(); // released: the next one goes ahead
+        }
+    }
+
     private static Path largestFile(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             return files.max(Comparator.comparingLong(p -> p.toFile().length())).orElseThrow();

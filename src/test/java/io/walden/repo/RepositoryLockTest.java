@@ -1,0 +1,103 @@
+package io.walden.repo;
+
+import io.walden.error.WaldenException;
+import io.walden.storage.LocalStorage;
+import io.walden.storage.PendingObject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RepositoryLockTest {
+    @TempDir
+    Path dir;
+
+    LocalStorage storage;
+    Repository repo;
+
+    @BeforeEach
+    void setUp() {
+        storage = new LocalStorage(dir.resolve("repo"));
+        repo = new Repository(storage);
+    }
+
+    private void plant(String json) throws IOException {
+        try (PendingObject p = storage.create(ObjectKeys.LOCK)) {
+            p.stream().write(json.getBytes(StandardCharsets.UTF_8));
+            p.commit();
+        }
+    }
+
+    private static String holder(String host, long pid, Instant heartbeat) {
+        return "{\"host\":\"" + host + "\",\"pid\":" + pid + ",\"purpose\":\"backup\",\"started\":\"2026-02-13T14:00:00Z\","
+                + "\"heartbeat\":\"" + heartbeat + "\"}";
+    }
+
+    @Test
+    void aSecondHolderIsRefusedWithTheFirstOnesNameUntilItReleases() throws IOException {
+        try (RepositoryLock first = RepositoryLock.acquire(repo, "backup", Duration.ZERO)) {
+            assertThat(storage.stat(ObjectKeys.LOCK)).isPresent();
+            assertThatThrownBy(() -> RepositoryLock.acquire(repo, "backup", Duration.ZERO))
+                    .isInstanceOf(WaldenException.class)
+                    .hasMessageStartingWith("the repository at " + storage.location() + " is locked: backup by process "
+                            + ProcessHandle.current().pid() + " on ");
+        }
+        assertThat(storage.stat(ObjectKeys.LOCK)).isEmpty();
+        try (RepositoryLock again = RepositoryLock.acquire(repo, "backup", Duration.ZERO)) {
+            assertThat(storage.stat(ObjectKeys.LOCK)).isPresent();
+        }
+    }
+
+    @Test
+    void waitingQueuesBehindALiveHolder() throws Exception {
+        RepositoryLock first = RepositoryLock.acquire(repo, "backup", Duration.ZERO);
+        CompletableFuture<RepositoryLock> second = CompletableFuture.supplyAsync(() -> {
+            try {
+                return RepositoryLock.acquire(repo, "backup", Duration.ofSeconds(30));
+            } catch (IOException e) {
+                throw new RuntimeException(e);
+            }
+        });
+        Thread.sleep(1500);
+        assertThat(second).isNotDone();
+        first.close();
+        second.get(20, TimeUnit.SECONDS).close();
+    }
+
+    @Test
+    void aLockOfADeadProcessOnThisHostIsTakenOver() throws Exception {
+        Process p = new ProcessBuilder("true").start();
+        p.waitFor();
+        plant(holder(java.net.InetAddress.getLocalHost().getHostName(), p.pid(), Instant.now()));
+        try (RepositoryLock taken = RepositoryLock.acquire(repo, "backup", Duration.ZERO)) {
+            assertThat(Json.mapper().readTree(storage.open(ObjectKeys.LOCK)).get("pid").asLong())
+                    .isEqualTo(ProcessHandle.current().pid());
+        }
+    }
+
+    @Test
+    void anotherHostsLockIsStaleOnlyWhenItsHeartbeatStopped() throws IOException {
+        plant(holder("db-other", 4242, Instant.now()));
+        assertThatThrownBy(() -> RepositoryLock.acquire(repo, "backup", Duration.ZERO))
+                .hasMessageContaining("backup by process 4242 on db-other");
+        plant(holder("db-other", 4242, Instant.now().minus(RepositoryLock.STALE_AFTER).minusSeconds(5)));
+        RepositoryLock.acquire(repo, "backup", Duration.ZERO).close();
+    }
+
+    @Test
+    void aTornLockFileIsTakenOver() throws IOException {
+        plant("{\"host\":\"db-1\",\"pi");
+        RepositoryLock.acquire(repo, "backup", Duration.ZERO).close();
+        assertThat(storage.stat(ObjectKeys.LOCK)).isEmpty();
+    }
+}
