@@ -8,6 +8,11 @@ import io.walden.codec.Compression;
 import io.walden.codec.ObjectCodec;
 import io.walden.repo.Repository;
 import io.walden.storage.LocalStorage;
+import io.walden.storage.Storage;
+import io.walden.storage.StorageAddress;
+import io.walden.storage.s3.S3Credentials;
+import io.walden.storage.s3.S3Settings;
+import io.walden.storage.s3.S3Storage;
 
 import java.io.PrintStream;
 import java.net.URISyntaxException;
@@ -28,6 +33,10 @@ final class Context {
     String compression;
     Integer compressionLevel;
     Path encryptionKeyFile;
+    String s3Endpoint;
+    Boolean s3PathStyle;
+    String s3Region;
+    String s3StorageClass;
     private ObjectCodec codec;
 
     Context(Map<String, String> env, PrintStream out, PrintStream err) {
@@ -57,7 +66,37 @@ final class Context {
     }
 
     Repository repository(String spec, String flag) {
-        return new Repository(new LocalStorage(repositoryPath(spec, flag)), codec());
+        return new Repository(storage(StorageAddress.parse(spec, flag)), codec());
+    }
+
+    private Storage storage(StorageAddress address) {
+        return switch (address) {
+            case StorageAddress.Local local -> new LocalStorage(local.path());
+            case StorageAddress.S3 s3 -> new S3Storage(s3.location(), s3Settings(), S3Credentials.from(env));
+        };
+    }
+
+    /** Endpoint, addressing, region and storage class from flags or WALDEN_S3_* (region also from AWS_REGION). */
+    S3Settings s3Settings() {
+        S3Settings settings = S3Settings.defaults();
+        try {
+            if (s3Endpoint != null && !s3Endpoint.isBlank()) {
+                settings = settings.withEndpoint(java.net.URI.create(s3Endpoint.strip()));
+            }
+            if (s3PathStyle != null) {
+                settings = settings.withPathStyle(s3PathStyle);
+            }
+            String region = s3Region != null && !s3Region.isBlank() ? s3Region : env.get("AWS_REGION");
+            if (region != null && !region.isBlank()) {
+                settings = settings.withRegion(region.strip());
+            }
+            if (s3StorageClass != null) {
+                settings = settings.withStorageClass(s3StorageClass);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage(), "check --s3-endpoint / WALDEN_S3_ENDPOINT and --s3-storage-class / WALDEN_S3_STORAGE_CLASS");
+        }
+        return settings;
     }
 
     /** How this run writes objects and which keys it reads them with, from flags and environment. */
@@ -71,27 +110,6 @@ final class Context {
 
     KeySource keySource() {
         return KeySource.resolve(encryptionKeyFile, env);
-    }
-
-    static Path repositoryPath(String spec, String flag) {
-        if (spec == null || spec.isBlank()) {
-            throw new UsageException("no repository given", "pass " + flag + " PATH, or set WALDEN_REPO");
-        }
-        if (spec.startsWith("s3://")) {
-            throw new UsageException("S3 repositories are not supported by this walden yet: " + spec,
-                    "use a local path (a mounted file system works) for now");
-        }
-        if (spec.startsWith("file://")) {
-            try {
-                return Path.of(new java.net.URI(spec)).toAbsolutePath().normalize();
-            } catch (URISyntaxException | IllegalArgumentException e) {
-                throw new UsageException("'" + spec + "' is not a valid file:// address", "write it as file:///path/to/repo");
-            }
-        }
-        if (spec.contains("://")) {
-            throw new UsageException("unknown repository address '" + spec + "'", "give a local path or file:///path");
-        }
-        return Path.of(spec).toAbsolutePath().normalize();
     }
 
     PgConnector connector(String pgUrl, Path pgdata) {
@@ -123,7 +141,24 @@ final class Context {
      * one is used (a path, not a secret), since PostgreSQL runs these commands in its own environment.
      */
     String waldenWithRepo(String repoSpec, String verb) {
-        return waldenCommand() + " --repo " + ShellQuote.quote(repositoryPath(repoSpec, "--repo").toString())
-                + keySource().flagForCommands() + " " + verb;
+        StorageAddress address = StorageAddress.parse(repoSpec, "--repo");
+        StringBuilder b = new StringBuilder(waldenCommand()).append(" --repo ").append(ShellQuote.quote(address.toString()));
+        if (address instanceof StorageAddress.S3) {
+            // everything but the credentials, which come from the server's environment or role
+            S3Settings s3 = s3Settings();
+            if (s3.endpoint() != null) {
+                b.append(" --s3-endpoint ").append(ShellQuote.quote(s3.endpoint().toString()));
+            }
+            b.append(" --s3-path-style=").append(s3.pathStyle());
+            if (s3.region() != null) {
+                b.append(" --s3-region ").append(ShellQuote.quote(s3.region()));
+            }
+        }
+        return b.append(keySource().flagForCommands()).append(' ').append(verb).toString();
+    }
+
+    /** Two specs naming the same repository (after normalising paths). */
+    static boolean sameRepository(String a, String b) {
+        return StorageAddress.parse(a, "--repo").toString().equals(StorageAddress.parse(b, "--from").toString());
     }
 }

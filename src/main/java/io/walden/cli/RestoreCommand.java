@@ -109,7 +109,7 @@ final class RestoreCommand implements Callable<Integer> {
         Repository source = ctx.repository(sourceSpec, cloning ? "--from" : "--repo");
         String archiveCommand = null;
         if (cloning && ctx.repo != null && !ctx.repo.isBlank()) {
-            if (Context.repositoryPath(ctx.repo, "--repo").equals(Context.repositoryPath(from, "--from"))) {
+            if (Context.sameRepository(ctx.repo, from)) {
                 throw new UsageException("--from and --repo name the same repository; a clone must archive to its own",
                         "give the clone its own --repo, or leave --repo out and set archiving up later");
             }

@@ -47,6 +47,30 @@ final class WaldenCommand implements Runnable {
         context.encryptionKeyFile = file;
     }
 
+    @Option(names = "--s3-endpoint", scope = ScopeType.INHERIT, paramLabel = "URL",
+            description = "An S3-compatible server, e.g. http://127.0.0.1:9000 (env WALDEN_S3_ENDPOINT); default: AWS.")
+    void s3Endpoint(String endpoint) {
+        context.s3Endpoint = endpoint;
+    }
+
+    @Option(names = "--s3-path-style", scope = ScopeType.INHERIT, paramLabel = "true|false", arity = "0..1", fallbackValue = "true",
+            description = "Path-style addressing (env WALDEN_S3_PATH_STYLE); on by default with --s3-endpoint.")
+    void s3PathStyle(Boolean pathStyle) {
+        context.s3PathStyle = pathStyle;
+    }
+
+    @Option(names = "--s3-region", scope = ScopeType.INHERIT, paramLabel = "REGION",
+            description = "The bucket's region (env WALDEN_S3_REGION or AWS_REGION).")
+    void s3Region(String region) {
+        context.s3Region = region;
+    }
+
+    @Option(names = "--s3-storage-class", scope = ScopeType.INHERIT, paramLabel = "CLASS",
+            description = "Storage class of new objects, e.g. STANDARD_IA (env WALDEN_S3_STORAGE_CLASS).")
+    void s3StorageClass(String storageClass) {
+        context.s3StorageClass = storageClass;
+    }
+
     @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Print stack traces of failures.")
     void debug(boolean debug) {
         context.debug = debug;

@@ -22,12 +22,18 @@ public final class RepositoryLock implements AutoCloseable {
     static final Duration HEARTBEAT = Duration.ofSeconds(30);
     static final Duration STALE_AFTER = Duration.ofMinutes(3);
     private static final Duration POLL = Duration.ofSeconds(1);
+    private static final Instant PROCESS_START = ProcessHandle.current().info().startInstant().orElse(null);
 
-    /** Who holds a lock, as stored in it. */
-    public record Holder(String host, long pid, String purpose, Instant started, Instant heartbeat) {
+    /**
+     * Who holds a lock, as stored in it. {@code processStart} tells the holder from a later process that
+     * was given the same pid after it died.
+     */
+    public record Holder(String host, long pid, Instant processStart, String purpose, Instant started, Instant heartbeat) {
         boolean staleAt(Instant now, String thisHost) {
             if (host.equals(thisHost)) {
-                return ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+                return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
+                        .filter(p -> processStart == null || p.info().startInstant().map(processStart::equals).orElse(true))
+                        .isEmpty();
             }
             return heartbeat.plus(STALE_AFTER).isBefore(now);
         }
@@ -61,7 +67,7 @@ public final class RepositoryLock implements AutoCloseable {
         Instant deadline = Instant.now().plus(wait);
         while (true) {
             Instant now = Instant.now();
-            Holder mine = new Holder(host, ProcessHandle.current().pid(), purpose, now, now);
+            Holder mine = new Holder(host, ProcessHandle.current().pid(), PROCESS_START, purpose, now, now);
             if (write(storage, key, mine, true)) {
                 return new RepositoryLock(storage, key, mine);
             }
@@ -92,7 +98,8 @@ public final class RepositoryLock implements AutoCloseable {
                 return;
             }
             try {
-                write(storage, key, new Holder(holder.host(), holder.pid(), holder.purpose(), holder.started(), Instant.now()), false);
+                write(storage, key, new Holder(holder.host(), holder.pid(), holder.processStart(), holder.purpose(), holder.started(),
+                        Instant.now()), false);
             } catch (IOException e) {
                 // a missed beat only makes the lock look older; the next one tries again
             }
@@ -127,7 +134,7 @@ public final class RepositoryLock implements AutoCloseable {
             return Optional.empty();
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             // a torn or foreign lock file: treat it as held by nobody alive
-            return Optional.of(new Holder("unknown", -1, "unknown", Instant.EPOCH, Instant.EPOCH));
+            return Optional.of(new Holder("unknown", -1, null, "unknown", Instant.EPOCH, Instant.EPOCH));
         }
     }
 

@@ -22,7 +22,11 @@ final class Scenario implements AutoCloseable {
     final Cli cli;
 
     /** Where the repository is and what every walden call (archive_command included) needs to reach it. */
-    record Setup(String repoSpec, Path localRepo, String waldenFlags, Map<String, String> env) {}
+    record Setup(String repoSpec, Path localRepo, String waldenFlags, Map<String, String> env, boolean external) {
+        Setup(String repoSpec, Path localRepo, String waldenFlags, Map<String, String> env) {
+            this(repoSpec, localRepo, waldenFlags, env, false);
+        }
+    }
 
     /** A local repository in the base directory. */
     Scenario(String name) {
@@ -54,7 +58,7 @@ final class Scenario implements AutoCloseable {
                 "PGUSER", "postgres",
                 "PGDATABASE", "postgres"));
         env.putAll(chosen.env());
-        cli = new Cli(env);
+        cli = chosen.external() ? new Cli(env).external(walden) : new Cli(env);
     }
 
     /** "A=1 B=2 " so that archive_command sees the settings whatever environment the server has. */

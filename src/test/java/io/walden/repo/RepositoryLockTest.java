@@ -19,15 +19,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RepositoryLockTest {
+    // one suite, every storage: the lock must hold wherever the repository is
     @TempDir
     Path dir;
 
-    LocalStorage storage;
+    io.walden.storage.Storage storage;
     Repository repo;
 
+    /** The storage the lock lives on; the S3 variant overrides it. */
+    protected io.walden.storage.Storage newStorage() throws Exception {
+        return new LocalStorage(dir.resolve("repo"));
+    }
+
     @BeforeEach
-    void setUp() {
-        storage = new LocalStorage(dir.resolve("repo"));
+    void setUp() throws Exception {
+        storage = newStorage();
         repo = new Repository(storage);
     }
 
@@ -83,6 +89,14 @@ class RepositoryLockTest {
             assertThat(Json.mapper().readTree(storage.open(ObjectKeys.LOCK)).get("pid").asLong())
                     .isEqualTo(ProcessHandle.current().pid());
         }
+    }
+
+    @Test
+    void aLockWhosePidNowBelongsToAnotherProcessIsTakenOver() throws Exception {
+        String host = java.net.InetAddress.getLocalHost().getHostName();
+        plant("{\"host\":\"" + host + "\",\"pid\":" + ProcessHandle.current().pid() + ",\"processStart\":\"2001-01-01T00:00:00Z\","
+                + "\"purpose\":\"backup\",\"started\":\"2026-02-13T14:00:00Z\",\"heartbeat\":\"" + Instant.now() + "\"}");
+        RepositoryLock.acquire(repo, "backup", Duration.ZERO).close();
     }
 
     @Test

@@ -53,8 +53,8 @@ public final class S3Storage implements Storage {
         this(location, settings, DefaultCredentialsProvider.builder().build(), true);
     }
 
-    /** A storage with given credentials: for tests, which must not depend on the environment. */
-    S3Storage(S3Location location, S3Settings settings, AwsCredentialsProvider credentials) {
+    /** A storage with given credentials (tests, and a caller that resolved them from its own environment). */
+    public S3Storage(S3Location location, S3Settings settings, AwsCredentialsProvider credentials) {
         this(location, settings, credentials, false);
     }
 

@@ -90,6 +90,14 @@ final class S3TestServer implements AutoCloseable {
         return bucket;
     }
 
+    String accessKey() {
+        return accessKey;
+    }
+
+    String secretKey() {
+        return secretKey;
+    }
+
     AwsCredentialsProvider credentials() {
         return StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey));
     }
