@@ -5,7 +5,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
@@ -45,9 +45,11 @@ final class S3Clients {
                         min(settings.retryBaseDelay().multipliedBy(5), settings.retryMaxDelay()), settings.retryMaxDelay()))
                 .build();
         S3ClientBuilder builder = S3Client.builder()
-                .httpClientBuilder(UrlConnectionHttpClient.builder()
+                .httpClientBuilder(ApacheHttpClient.builder()
                         .connectionTimeout(settings.connectTimeout())
-                        .socketTimeout(settings.readTimeout()))
+                        .socketTimeout(settings.readTimeout())
+                        // part uploads of several objects at once, plus reads, must not queue for a connection
+                        .maxConnections(Math.max(50, 4 * settings.maxConcurrency())))
                 .credentialsProvider(credentials)
                 .region(Region.of(region))
                 .forcePathStyle(settings.pathStyle())

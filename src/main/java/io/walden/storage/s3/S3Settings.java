@@ -72,8 +72,8 @@ public record S3Settings(URI endpoint, boolean pathStyle, String region, String 
         }
         for (Duration d : new Duration[] {retryBaseDelay, retryMaxDelay, connectTimeout, readTimeout, attemptTimeout}) {
             Objects.requireNonNull(d, "S3 durations");
-            if (d.isNegative()) {
-                throw new IllegalArgumentException("S3 durations must not be negative: " + d);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException("S3 delays and timeouts must be positive, not " + d);
             }
         }
     }

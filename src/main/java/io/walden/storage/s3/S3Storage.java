@@ -168,7 +168,7 @@ public final class S3Storage implements Storage {
                 throw new IOException("range " + from + "-" + (to - 1) + " is past the end of " + key, e);
             }
             if (ifMatch != null && S3Errors.hasStatus(e, 412)) {
-                throw new IOException(key + " was replaced while it was being read", e);
+                throw new ObjectStream.ChangedException(key + " in " + location() + " was replaced while it was being read", e);
             }
             throw errors.translate("download of", key, e);
         }
@@ -232,7 +232,7 @@ public final class S3Storage implements Storage {
                     if (key.isEmpty() || key.endsWith("/")) {
                         continue; // a "folder" made by a console, not an object of ours
                     }
-                    found.putIfAbsent(key, new ObjectInfo(key, o.size(), o.lastModified()));
+                    found.putIfAbsent(key, new ObjectInfo(key, o.size() == null ? 0 : o.size(), o.lastModified()));
                 }
             }
         } catch (SdkException e) {

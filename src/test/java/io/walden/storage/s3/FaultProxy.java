@@ -23,19 +23,26 @@ import java.util.function.Predicate;
 
 /**
  * An HTTP proxy on a loopback port in front of an S3 server that misbehaves on request: it answers the next
- * N matching requests with 503 SlowDown, cuts their connection after some bytes of the request or of the
- * response, or holds them back for a while. Every request gets its own connection (the proxy asks both
+ * N matching requests with an S3 error of its own (503 SlowDown, ...), cuts their connection after some bytes
+ * of the request or of the response, or holds them back for a while. Every request gets its own connection (the proxy asks both
  * sides for {@code Connection: close}), so "the next N requests" means exactly that.
  */
 final class FaultProxy implements AutoCloseable {
-    static final Predicate<String> ANY = line -> true;
+    static final Predicate<String> ANY = head -> true;
 
-    private enum Kind { SLOW_DOWN, CUT_REQUEST, CUT_RESPONSE, DELAY }
+    private enum Kind { ANSWER, CUT_REQUEST, CUT_RESPONSE, DELAY }
 
-    /** One instruction: do {@code kind} to the next {@code remaining} requests whose request line matches. */
-    private record Rule(Kind kind, AtomicInteger remaining, Predicate<String> matches, long amount) {
-        boolean take(String requestLine) {
-            if (!matches.test(requestLine)) {
+    /**
+     * One instruction: do {@code kind} to the next {@code remaining} requests whose head (request line and
+     * headers) matches. {@code amount} is bytes or milliseconds; {@code status} and {@code code} the answer.
+     */
+    private record Rule(Kind kind, AtomicInteger remaining, Predicate<String> matches, long amount, int status, String code) {
+        Rule(Kind kind, int times, Predicate<String> matches, long amount) {
+            this(kind, new AtomicInteger(times), matches, amount, 0, null);
+        }
+
+        boolean take(String head) {
+            if (!matches.test(head)) {
                 return false;
             }
             int left;
@@ -49,10 +56,6 @@ final class FaultProxy implements AutoCloseable {
         }
     }
 
-    private static final String SLOW_DOWN_BODY = """
-            <?xml version="1.0" encoding="UTF-8"?>
-            <Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message>\
-            <RequestId>FAULTPROXY</RequestId></Error>""";
 
     private final int upstreamPort;
     private final ServerSocket server;
@@ -77,32 +80,44 @@ final class FaultProxy implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getLocalPort());
     }
 
+    /** Requests with this method. */
     static Predicate<String> method(String method) {
-        return line -> line.startsWith(method + " ");
+        return head -> head.startsWith(method + " ");
     }
 
+    /** Requests whose request line (method, path and query) contains {@code text}. */
     static Predicate<String> containing(String text) {
-        return line -> line.contains(text);
+        return head -> head.substring(0, head.indexOf("\r\n")).contains(text);
+    }
+
+    /** Requests that carry the header {@code name}. */
+    static Predicate<String> withHeader(String name) {
+        return head -> header(head, name) != null;
     }
 
     /** Answers the next {@code times} matching requests with 503 SlowDown. */
     void slowDown(int times, Predicate<String> requests) {
-        rules.add(new Rule(Kind.SLOW_DOWN, new AtomicInteger(times), requests, 0));
+        answer(times, 503, "SlowDown", requests);
+    }
+
+    /** Answers the next {@code times} matching requests with an S3 error, without passing them on. */
+    void answer(int times, int status, String code, Predicate<String> requests) {
+        rules.add(new Rule(Kind.ANSWER, new AtomicInteger(times), requests, 0, status, code));
     }
 
     /** Forwards only the first {@code bytes} of the next {@code times} matching requests, then hangs up. */
     void cutRequest(int times, int bytes, Predicate<String> requests) {
-        rules.add(new Rule(Kind.CUT_REQUEST, new AtomicInteger(times), requests, bytes));
+        rules.add(new Rule(Kind.CUT_REQUEST, times, requests, bytes));
     }
 
     /** Forwards only the first {@code bytes} of the responses to the next matching requests, then hangs up. */
     void cutResponse(int times, int bytes, Predicate<String> requests) {
-        rules.add(new Rule(Kind.CUT_RESPONSE, new AtomicInteger(times), requests, bytes));
+        rules.add(new Rule(Kind.CUT_RESPONSE, times, requests, bytes));
     }
 
     /** Holds the next {@code times} matching requests back for {@code delay} before forwarding them. */
     void delay(int times, Duration delay, Predicate<String> requests) {
-        rules.add(new Rule(Kind.DELAY, new AtomicInteger(times), requests, delay.toMillis()));
+        rules.add(new Rule(Kind.DELAY, times, requests, delay.toMillis()));
     }
 
     /** Forgets every instruction not yet carried out. */
@@ -137,9 +152,9 @@ final class FaultProxy implements AutoCloseable {
         }
     }
 
-    private Rule ruleFor(String requestLine) {
+    private Rule ruleFor(String head) {
         for (Rule rule : rules) {
-            if (rule.take(requestLine)) {
+            if (rule.take(head)) {
                 faults.incrementAndGet();
                 return rule;
             }
@@ -157,10 +172,10 @@ final class FaultProxy implements AutoCloseable {
             requests.incrementAndGet();
             heads.add(head);
             String requestLine = head.substring(0, head.indexOf("\r\n"));
-            Rule rule = ruleFor(requestLine);
+            Rule rule = ruleFor(head);
             Kind kind = rule == null ? null : rule.kind();
-            if (kind == Kind.SLOW_DOWN) {
-                answerSlowDown(client, fromClient, head, requestLine);
+            if (kind == Kind.ANSWER) {
+                answer(client, fromClient, head, requestLine, rule.status(), rule.code());
                 return;
             }
             if (kind == Kind.DELAY) {
@@ -253,15 +268,18 @@ final class FaultProxy implements AutoCloseable {
         return null;
     }
 
-    private static void answerSlowDown(Socket client, InputStream fromClient, String head, String requestLine) throws IOException {
+    private static void answer(Socket client, InputStream fromClient, String head, String requestLine,
+                               int status, String code) throws IOException {
         // Read the body first (unless the client waits for "100 Continue" before sending it), so the client
         // is not writing into a closed socket when the answer comes.
         String length = header(head, "Content-Length");
         if (length != null && !"100-continue".equalsIgnoreCase(header(head, "Expect"))) {
             fromClient.skipNBytes(Long.parseLong(length));
         }
-        byte[] body = requestLine.startsWith("HEAD ") ? new byte[0] : SLOW_DOWN_BODY.getBytes(StandardCharsets.UTF_8);
-        String response = "HTTP/1.1 503 Slow Down\r\n"
+        String xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + code + "</Code>"
+                + "<Message>" + code + " (from the fault proxy)</Message><RequestId>FAULTPROXY</RequestId></Error>";
+        byte[] body = requestLine.startsWith("HEAD ") ? new byte[0] : xml.getBytes(StandardCharsets.UTF_8);
+        String response = "HTTP/1.1 " + status + " " + code + "\r\n"
                 + "Content-Type: application/xml\r\n"
                 + "Content-Length: " + body.length + "\r\n"
                 + "x-amz-request-id: FAULTPROXY\r\n"
