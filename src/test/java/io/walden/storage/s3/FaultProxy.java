@@ -69,6 +69,9 @@ final class FaultProxy implements AutoCloseable {
     private final AtomicInteger requests = new AtomicInteger();
     private final AtomicInteger faults = new AtomicInteger();
     private final List<String> heads = new CopyOnWriteArrayList<>();
+    private volatile Predicate<String> watched = head -> false;
+    private final AtomicInteger watchedNow = new AtomicInteger();
+    private final AtomicInteger watchedPeak = new AtomicInteger();
 
     FaultProxy(int upstreamPort) throws IOException {
         this.upstreamPort = upstreamPort;
@@ -130,6 +133,17 @@ final class FaultProxy implements AutoCloseable {
         return requests.get();
     }
 
+    /** Counts, from now on, how many matching requests are in progress at once; see {@link #peakConcurrency}. */
+    void watch(Predicate<String> requests) {
+        watchedPeak.set(0);
+        watched = requests;
+    }
+
+    /** The most watched requests that were in progress at the same time. */
+    int peakConcurrency() {
+        return watchedPeak.get();
+    }
+
     /** The request line and headers of every request so far. */
     List<String> requestHeads() {
         return List.copyOf(heads);
@@ -171,35 +185,48 @@ final class FaultProxy implements AutoCloseable {
             }
             requests.incrementAndGet();
             heads.add(head);
-            String requestLine = head.substring(0, head.indexOf("\r\n"));
-            Rule rule = ruleFor(head);
-            Kind kind = rule == null ? null : rule.kind();
-            if (kind == Kind.ANSWER) {
-                answer(client, fromClient, head, requestLine, rule.status(), rule.code());
-                return;
-            }
-            if (kind == Kind.DELAY) {
-                Thread.sleep(rule.amount());
-            }
-            try (Socket upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort)) {
-                sockets.add(upstream);
-                upstream.getOutputStream().write(closeAfterThis(head).getBytes(StandardCharsets.ISO_8859_1));
-                long requestLimit = kind == Kind.CUT_REQUEST ? rule.amount() : Long.MAX_VALUE;
-                long responseLimit = kind == Kind.CUT_RESPONSE ? rule.amount() : Long.MAX_VALUE;
-                pool.execute(() -> {
-                    pump(fromClient, upstream, requestLimit);
-                    if (requestLimit != Long.MAX_VALUE) {
-                        hangUp(client, upstream);
-                    }
-                });
-                pump(upstream.getInputStream(), client, responseLimit);
-            } finally {
-                sockets.removeIf(Socket::isClosed);
+            if (watched.test(head)) {
+                watchedPeak.accumulateAndGet(watchedNow.incrementAndGet(), Math::max);
+                try {
+                    forward(client, fromClient, head);
+                } finally {
+                    watchedNow.decrementAndGet();
+                }
+            } else {
+                forward(client, fromClient, head);
             }
         } catch (IOException | InterruptedException e) {
             // the client or the server hung up, or the proxy is closing
         } finally {
             sockets.remove(client);
+        }
+    }
+
+    private void forward(Socket client, InputStream fromClient, String head) throws IOException, InterruptedException {
+        String requestLine = head.substring(0, head.indexOf("\r\n"));
+        Rule rule = ruleFor(head);
+        Kind kind = rule == null ? null : rule.kind();
+        if (kind == Kind.ANSWER) {
+            answer(client, fromClient, head, requestLine, rule.status(), rule.code());
+            return;
+        }
+        if (kind == Kind.DELAY) {
+            Thread.sleep(rule.amount());
+        }
+        try (Socket upstream = new Socket(InetAddress.getLoopbackAddress(), upstreamPort)) {
+            sockets.add(upstream);
+            upstream.getOutputStream().write(closeAfterThis(head).getBytes(StandardCharsets.ISO_8859_1));
+            long requestLimit = kind == Kind.CUT_REQUEST ? rule.amount() : Long.MAX_VALUE;
+            long responseLimit = kind == Kind.CUT_RESPONSE ? rule.amount() : Long.MAX_VALUE;
+            pool.execute(() -> {
+                pump(fromClient, upstream, requestLimit);
+                if (requestLimit != Long.MAX_VALUE) {
+                    hangUp(client, upstream);
+                }
+            });
+            pump(upstream.getInputStream(), client, responseLimit);
+        } finally {
+            sockets.removeIf(Socket::isClosed);
         }
     }
 

@@ -255,4 +255,18 @@ class S3StorageFaultTest {
         assertThat(get("wal/1")).containsExactly(1);
         assertThat(get("wal/big")).isEqualTo(large);
     }
+
+    /** Memory stays bounded because parts in flight are: the writer waits for a slot. */
+    @Test
+    void partsGoUpInParallelButNeverMoreThanAllowed() throws IOException {
+        storage.close();
+        storage = storage(server.settings().withMaxConcurrency(2));
+        proxy.watch(containing("partNumber="));
+        proxy.delay(Integer.MAX_VALUE, Duration.ofMillis(150), containing("partNumber="));
+        byte[] large = random(6 * PART + 1, 11);
+        put("large", large);
+        assertThat(proxy.peakConcurrency()).isEqualTo(2);
+        proxy.clear();
+        assertThat(get("large")).isEqualTo(large);
+    }
 }
