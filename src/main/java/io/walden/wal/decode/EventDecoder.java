@@ -66,10 +66,10 @@ public final class EventDecoder {
     public Optional<WalEvent> decode(WalRecord record) {
         try {
             return switch (record.rmid()) {
-                case ResourceManager.XLOG -> xlog(record);
-                case ResourceManager.TRANSACTION -> transaction(record);
-                case ResourceManager.STORAGE -> storage(record);
-                case ResourceManager.HEAP -> heap(record);
+                case Rmgr.XLOG -> xlog(record);
+                case Rmgr.TRANSACTION -> transaction(record);
+                case Rmgr.STORAGE -> storage(record);
+                case Rmgr.HEAP -> heap(record);
                 default -> Optional.empty();
             };
         } catch (ShortData e) {

@@ -294,7 +294,7 @@ public final class SegmentDecoder {
         }
         previous = recordStart;
         position = recordEnd;
-        if (record.rmid() == ResourceManager.XLOG && record.rmgrInfo() == XLOG_SWITCH) {
+        if (record.rmid() == Rmgr.XLOG && record.rmgrInfo() == XLOG_SWITCH) {
             stop(SegmentEnd.Reason.SWITCH, recordEnd, "a WAL switch at " + record.lsn() + " ends the segment's WAL");
         }
         return Optional.of(record);

@@ -14,8 +14,8 @@ import java.util.List;
  *                          COMMIT PREPARED / ROLLBACK PREPARED (whose records carry the xid of the session
  *                          that ran them, usually none)
  * @param time              xact_time: when the transaction ended, to the microsecond
- * @param databaseOid       the database, 0 when the record does not say (it says when catalogs changed or
- *                          the transaction was prepared)
+ * @param databaseOid       the database, 0 when the record does not say (it says when the transaction
+ *                          changed catalogs or dropped files, and always with wal_level = logical)
  * @param subtransactions   xids of committed or aborted subtransactions (savepoints)
  * @param droppedRelations  relation files deleted when this record is replayed: those of tables dropped or
  *                          truncated by a commit, or created by an aborted transaction

@@ -26,7 +26,7 @@ public record WalRecord(Lsn lsn, Lsn end, Lsn prev, int rmid, int info, long xid
     }
 
     public String rmgrName() {
-        return ResourceManager.name(rmid);
+        return Rmgr.name(rmid);
     }
 
     /** Bytes of full-page images in the record. */

@@ -45,7 +45,7 @@ class SegmentDecoderTest {
     @Test
     void readsRecordsOnOnePageWithHeaderFields() throws IOException {
         SyntheticWal wal = new SyntheticWal(PG15, 3, 1);
-        Lsn a = wal.append(plain(ResourceManager.XLOG, 0x20, 0, 10));
+        Lsn a = wal.append(plain(Rmgr.XLOG, 0x20, 0, 10));
         Lsn b = wal.append(plain(200, 0x30, 77, 3)); // a custom resource manager: passes through
 
         SegmentDecoder[] d = new SegmentDecoder[1];
@@ -78,9 +78,9 @@ class SegmentDecoderTest {
     @Test
     void assemblesRecordsSpanningPages() throws IOException {
         SyntheticWal wal = new SyntheticWal(PG15, 3, 1);
-        Lsn small = wal.append(plain(ResourceManager.XLOG, 0x20, 0, 100));
-        Lsn big = wal.append(plain(ResourceManager.XLOG, 0x20, 5, 20_000)); // over three pages
-        Lsn after = wal.append(plain(ResourceManager.XLOG, 0x20, 0, 7));
+        Lsn small = wal.append(plain(Rmgr.XLOG, 0x20, 0, 100));
+        Lsn big = wal.append(plain(Rmgr.XLOG, 0x20, 5, 20_000)); // over three pages
+        Lsn after = wal.append(plain(Rmgr.XLOG, 0x20, 0, 7));
 
         SegmentDecoder[] d = new SegmentDecoder[1];
         List<WalRecord> records = decode(wal.segment(BASE), d);
@@ -96,8 +96,8 @@ class SegmentDecoderTest {
     void recordHeaderSplitAcrossPages() throws IOException {
         SyntheticWal wal = new SyntheticWal(PG15, 3, 1);
         wal.fill(PAGE - 8 - 40); // the next record starts 8 bytes before the page ends
-        Lsn split = wal.append(plain(ResourceManager.TRANSACTION, 0x00, 42, 8));
-        Lsn next = wal.append(plain(ResourceManager.XLOG, 0x20, 0, 1));
+        Lsn split = wal.append(plain(Rmgr.TRANSACTION, 0x00, 42, 8));
+        Lsn next = wal.append(plain(Rmgr.XLOG, 0x20, 0, 1));
 
         SegmentDecoder[] d = new SegmentDecoder[1];
         List<WalRecord> records = decode(wal.segment(BASE), d);
@@ -112,7 +112,7 @@ class SegmentDecoderTest {
     void recordEndingAtAPageEndIsFollowedByTheNextPagesFirstRecord() throws IOException {
         SyntheticWal wal = new SyntheticWal(PG15, 3, 1);
         Lsn filler = wal.fill(PAGE - 40);
-        Lsn next = wal.append(plain(ResourceManager.XLOG, 0x20, 0, 1));
+        Lsn next = wal.append(plain(Rmgr.XLOG, 0x20, 0, 1));
 
         SegmentDecoder[] d = new SegmentDecoder[1];
         List<WalRecord> records = decode(wal.segment(BASE), d);
@@ -129,13 +129,13 @@ class SegmentDecoderTest {
         List<Lsn> before = new ArrayList<>();
         Lsn last;
         do {
-            last = wal.append(plain(ResourceManager.XLOG, 0x20, 0, 100_000));
+            last = wal.append(plain(Rmgr.XLOG, 0x20, 0, 100_000));
             before.add(last);
         } while (wal.position() < BASE + SEGMENT);
         before.remove(last);
         assertThat(last.value()).isLessThan(BASE + SEGMENT);
-        Lsn y = wal.append(plain(ResourceManager.TRANSACTION, 0x00, 9, 16));
-        Lsn z = wal.append(plain(ResourceManager.XLOG, 0x20, 0, 3));
+        Lsn y = wal.append(plain(Rmgr.TRANSACTION, 0x00, 9, 16));
+        Lsn z = wal.append(plain(Rmgr.XLOG, 0x20, 0, 3));
         return new TwoSegments(wal, before, last, y, z);
     }
 
@@ -192,7 +192,7 @@ class SegmentDecoderTest {
     void segmentHoldingOnlyAContinuationHasNoRecords() throws IOException {
         SyntheticWal wal = new SyntheticWal(PG15, 3, 3);
         wal.fill(PAGE - 40);
-        Lsn huge = wal.append(plain(ResourceManager.XLOG, 0x20, 0, 2 * SEGMENT + 50_000)); // covers all of segment 4
+        Lsn huge = wal.append(plain(Rmgr.XLOG, 0x20, 0, 2 * SEGMENT + 50_000)); // covers all of segment 4
         SegmentDecoder[] d = new SegmentDecoder[1];
 
         assertThat(decode(wal.segmentNumber(1), d)).isEmpty();
@@ -211,9 +211,9 @@ class SegmentDecoderTest {
     @Test
     void crcMismatchStopsDecodingAndIsReported() throws IOException {
         SyntheticWal wal = new SyntheticWal(PG15, 3, 1);
-        Lsn a = wal.append(plain(ResourceManager.XLOG, 0x20, 0, 10));
-        Lsn b = wal.append(plain(ResourceManager.TRANSACTION, 0x00, 5, 40));
-        wal.append(plain(ResourceManager.XLOG, 0x20, 0, 10));
+        Lsn a = wal.append(plain(Rmgr.XLOG, 0x20, 0, 10));
+        Lsn b = wal.append(plain(Rmgr.TRANSACTION, 0x00, 5, 40));
+        wal.append(plain(Rmgr.XLOG, 0x20, 0, 10));
         wal.flip(b.value() + 30); // in the main data
 
         SegmentDecoder[] d = new SegmentDecoder[1];
@@ -229,7 +229,7 @@ class SegmentDecoderTest {
     @Test
     void crcCoversTheHeaderToo() throws IOException {
         SyntheticWal wal = new SyntheticWal(PG15, 3, 1);
-        Lsn a = wal.append(plain(ResourceManager.XLOG, 0x20, 0, 10));
+        Lsn a = wal.append(plain(Rmgr.XLOG, 0x20, 0, 10));
         wal.flip(a.value() + 16); // xl_info
 
         SegmentDecoder[] d = new SegmentDecoder[1];
@@ -240,8 +240,8 @@ class SegmentDecoderTest {
     @Test
     void wrongPreviousPointerStopsDecoding() throws IOException {
         SyntheticWal wal = new SyntheticWal(PG15, 3, 1);
-        Lsn a = wal.append(plain(ResourceManager.XLOG, 0x20, 0, 10));
-        Lsn b = wal.appendBytes(plain(ResourceManager.XLOG, 0x20, 0, 10).bytes(a.value() - 8));
+        Lsn a = wal.append(plain(Rmgr.XLOG, 0x20, 0, 10));
+        Lsn b = wal.appendBytes(plain(Rmgr.XLOG, 0x20, 0, 10).bytes(a.value() - 8));
 
         SegmentDecoder[] d = new SegmentDecoder[1];
         assertThat(SyntheticWal.lsns(decode(wal.segment(BASE), d))).containsExactly(a);
@@ -252,7 +252,7 @@ class SegmentDecoderTest {
     @Test
     void impossibleLengthStopsDecoding() throws IOException {
         SyntheticWal wal = new SyntheticWal(PG15, 3, 1);
-        Lsn a = wal.append(plain(ResourceManager.XLOG, 0x20, 0, 10));
+        Lsn a = wal.append(plain(Rmgr.XLOG, 0x20, 0, 10));
         wal.put(a.value() + 40, new byte[] {16, 0, 0, 0});
 
         SegmentDecoder[] d = new SegmentDecoder[1];
@@ -263,7 +263,7 @@ class SegmentDecoderTest {
     @Test
     void walSwitchEndsTheSegmentAndTheZeroedRestIsNotRead() throws IOException {
         SyntheticWal wal = new SyntheticWal(PG15, 3, 1);
-        Lsn a = wal.append(plain(ResourceManager.XLOG, 0x20, 0, 10));
+        Lsn a = wal.append(plain(Rmgr.XLOG, 0x20, 0, 10));
         Lsn sw = wal.appendSwitch();
 
         SegmentDecoder[] d = new SegmentDecoder[1];
@@ -313,8 +313,8 @@ class SegmentDecoderTest {
     @Test
     void truncatedInputTearsTheRecordThatNeedsTheMissingPages() throws IOException {
         SyntheticWal wal = new SyntheticWal(PG15, 3, 1);
-        Lsn a = wal.append(plain(ResourceManager.XLOG, 0x20, 0, 10));
-        Lsn big = wal.append(plain(ResourceManager.XLOG, 0x20, 0, 30_000));
+        Lsn a = wal.append(plain(Rmgr.XLOG, 0x20, 0, 10));
+        Lsn big = wal.append(plain(Rmgr.XLOG, 0x20, 0, 30_000));
 
         SegmentDecoder[] d = new SegmentDecoder[1];
         List<WalRecord> records = decode(Arrays.copyOf(wal.segment(BASE), 2 * PAGE + 100), d);
@@ -327,13 +327,13 @@ class SegmentDecoderTest {
     @Test
     void recordAbandonedByCrashRecoveryIsSkipped() throws IOException {
         SyntheticWal wal = new SyntheticWal(PG15, 3, 1);
-        Lsn a = wal.append(plain(ResourceManager.XLOG, 0x20, 0, 7000));
-        wal.append(plain(ResourceManager.XLOG, 0x20, 0, 5000)); // torn: its second page is overwritten below
+        Lsn a = wal.append(plain(Rmgr.XLOG, 0x20, 0, 7000));
+        wal.append(plain(Rmgr.XLOG, 0x20, 0, 5000)); // torn: its second page is overwritten below
         wal.put(BASE + PAGE, new byte[PAGE]);
         wal.writePageHeader(BASE + PAGE, PageHeader.FIRST_IS_OVERWRITE_CONTRECORD, 0);
         wal.moveTo(BASE + PAGE + 24);
         wal.previous(a.value());
-        Lsn overwrite = wal.append(plain(ResourceManager.XLOG, 0xD0, 0, 16));
+        Lsn overwrite = wal.append(plain(Rmgr.XLOG, 0xD0, 0, 16));
 
         SegmentDecoder[] d = new SegmentDecoder[1];
         List<WalRecord> records = decode(wal.segment(BASE), d);
@@ -346,11 +346,11 @@ class SegmentDecoderTest {
     void timelineMayRiseWithinASegmentButNotFall() throws IOException {
         SyntheticWal wal = new SyntheticWal(PG15, 3, 1);
         wal.timeline(2);
-        wal.append(plain(ResourceManager.XLOG, 0x20, 0, 7000));
+        wal.append(plain(Rmgr.XLOG, 0x20, 0, 7000));
         wal.timeline(3);
-        wal.append(plain(ResourceManager.XLOG, 0x20, 0, 7000));
+        wal.append(plain(Rmgr.XLOG, 0x20, 0, 7000));
         wal.timeline(1);
-        wal.append(plain(ResourceManager.XLOG, 0x20, 0, 7000));
+        wal.append(plain(Rmgr.XLOG, 0x20, 0, 7000));
 
         SegmentDecoder[] d = new SegmentDecoder[1];
         assertThat(decode(wal.segment(BASE), d)).hasSize(2);
@@ -365,7 +365,7 @@ class SegmentDecoderTest {
                 .isInstanceOf(NotASegmentException.class);
 
         SyntheticWal unknownVersion = new SyntheticWal(0xD0FF, 3, 1);
-        unknownVersion.append(plain(ResourceManager.XLOG, 0x20, 0, 10));
+        unknownVersion.append(plain(Rmgr.XLOG, 0x20, 0, 10));
         assertThatThrownBy(() -> SegmentDecoder.open(new ByteArrayInputStream(unknownVersion.segment(BASE))))
                 .isInstanceOf(NotASegmentException.class).hasMessageContaining("0xD0FF");
     }
@@ -373,7 +373,7 @@ class SegmentDecoderTest {
     @Test
     void recycledFileIsNotTheSegmentItsNameSays() throws IOException {
         SyntheticWal wal = new SyntheticWal(PG15, 3, 1);
-        wal.append(plain(ResourceManager.XLOG, 0x20, 0, 10));
+        wal.append(plain(Rmgr.XLOG, 0x20, 0, 10));
         byte[] segment = wal.segment(BASE);
 
         assertThat(SegmentDecoder.open(new ByteArrayInputStream(segment), new SegmentName(1, 3, SEGMENT)).next()).isPresent();
@@ -386,7 +386,7 @@ class SegmentDecoderTest {
         int[][] magics = {{0xD106, 13}, {0xD10D, 14}, {0xD110, 15}, {0xD113, 16}, {0xD116, 17}};
         for (int[] m : magics) {
             SyntheticWal wal = new SyntheticWal(m[0], 3, 1);
-            wal.append(plain(ResourceManager.XLOG, 0x20, 0, 10));
+            wal.append(plain(Rmgr.XLOG, 0x20, 0, 10));
             SegmentDecoder[] d = new SegmentDecoder[1];
             assertThat(decode(wal.segment(BASE), d)).hasSize(1);
             assertThat(d[0].pgMajor()).isEqualTo(m[1]);

@@ -174,12 +174,12 @@ final class SyntheticWal {
             throw new IllegalArgumentException("fill records are a multiple of 8 bytes, at least 32: " + bytes);
         }
         int main = bytes - 24 - 2 < 256 ? bytes - 24 - 2 : bytes - 24 - 5;
-        return append(plain(ResourceManager.XLOG, 0x20, 0, main));
+        return append(plain(Rmgr.XLOG, 0x20, 0, main));
     }
 
     /** Writes a WAL switch and, as PostgreSQL does, valid empty pages to the end of its segment. */
     Lsn appendSwitch() {
-        Lsn at = append(new Record(ResourceManager.XLOG, 0x40, 0));
+        Lsn at = append(new Record(Rmgr.XLOG, 0x40, 0));
         long segmentEnd = base + (at.value() - base) / SEGMENT * SEGMENT + SEGMENT;
         long page = (position + PAGE - 1) / PAGE * PAGE;
         for (; page < segmentEnd; page += PAGE) {
