@@ -1,8 +1,12 @@
 package io.walden.wal.decode;
 
 import io.walden.it.TestCluster;
+import io.walden.it.TestDirs;
 import io.walden.wal.Lsn;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -30,6 +34,10 @@ final class WalWorkload {
                         long truncatedOid, long deleteXid, RelFileLocator deletedFrom, long preparedXid,
                         long abortedPreparedXid, Lsn checkpointLsn, Lsn checkpointRedo, Instant checkpointTime,
                         int checkpointTimeline, Lsn switchEnd) {
+    }
+
+    /** A promotion to timeline 2 happened between {@code before} and {@code after}. */
+    record Promotion(Instant before, Instant after, long commitXid) {
     }
 
     private final Statement s;
@@ -134,6 +142,26 @@ final class WalWorkload {
         return new Expectations(Map.copyOf(commits), List.copyOf(aborts), subxactParent, restorePointEnd, dropXid,
                 droppedFile, truncateXid, truncatedFile, truncatedOid, deleteXid, deletedFrom, preparedXid,
                 abortedPreparedXid, checkpointLsn, checkpointRedo, checkpointTime, checkpointTimeline, switchEnd);
+    }
+
+    /**
+     * Restarts the stopped cluster as a standby of nothing and promotes it, which writes an end-of-recovery
+     * record starting timeline 2; commits once on the new timeline and stops the cluster.
+     */
+    static Promotion promote(TestCluster cluster) throws SQLException, IOException {
+        Path signal = cluster.pgdata().resolve("standby.signal");
+        Files.createFile(signal);
+        TestDirs.giveToServer(signal);
+        cluster.start();
+        Instant before = Instant.now();
+        cluster.pgCtl().promote();
+        Instant after = Instant.now();
+        long xid;
+        try (Connection c = cluster.connect(); Statement s = c.createStatement()) {
+            xid = new WalWorkload(s).committed("INSERT INTO t VALUES (9, 'on timeline 2')");
+        }
+        cluster.stop();
+        return new Promotion(before, after, xid);
     }
 
     /** Runs {@code sql} in a transaction of its own and returns its xid. */
