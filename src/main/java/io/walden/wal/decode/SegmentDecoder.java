@@ -47,7 +47,7 @@ public final class SegmentDecoder {
     private SegmentEnd end;
     private boolean incomplete;
 
-    // the record being assembled; the buffer is reused and only grows
+    // the record being assembled; the buffer (at least a page, for the first piece) is reused and only grows
     private byte[] buffer = new byte[PAGE_SIZE];
     private long recordStart;
     private int recordLength;
@@ -102,7 +102,7 @@ public final class SegmentDecoder {
     }
 
     public Lsn segmentStart() {
-        return new Lsn(pages.segmentStart());
+        return new Lsn(segmentHeader.pageAddress());
     }
 
     /** Why and where decoding stopped; empty while {@link #next()} may still return records. */
@@ -144,9 +144,6 @@ public final class SegmentDecoder {
             }
             recordStart = position;
             recordLength = (int) length;
-            if (buffer.length < recordLength) {
-                buffer = Arrays.copyOf(buffer, Math.max(recordLength, buffer.length * 2));
-            }
             int n = Math.min(PAGE_SIZE - offset, recordLength);
             System.arraycopy(page, offset, buffer, 0, n);
             gathered = n;
@@ -253,6 +250,7 @@ public final class SegmentDecoder {
                 return Optional.empty();
             }
             int n = (int) Math.min(PAGE_SIZE - header.length(), rest);
+            growBuffer(gathered + n);
             System.arraycopy(pages.page(), header.length(), buffer, gathered, n);
             gathered += n;
             position = pageAddress + header.length() + n;
@@ -261,6 +259,16 @@ public final class SegmentDecoder {
             }
         }
         return complete();
+    }
+
+    /**
+     * Grows the record buffer as continuation pages arrive, not to xl_tot_len at once: a garbage length in a
+     * torn or recycled page must not allocate up to a gigabyte before the next page shows it is garbage.
+     */
+    private void growBuffer(int needed) {
+        if (buffer.length < needed) {
+            buffer = Arrays.copyOf(buffer, Math.min(recordLength, Math.max(needed, buffer.length * 2)));
+        }
     }
 
     /** xl_prev must name the record before; before the first record only an earlier location is possible. */

@@ -261,6 +261,22 @@ class SegmentDecoderTest {
     }
 
     @Test
+    void garbageLengthIsCaughtByTheNextPageWithoutAllocatingIt() throws IOException {
+        SyntheticWal wal = new SyntheticWal(PG15, 3, 1);
+        Lsn a = wal.append(plain(Rmgr.XLOG, 0x20, 0, 10));
+        Lsn garbage = new Lsn(a.value() + 40);
+        // almost 1 GB, with a plausible xl_prev: only the next page can tell that nothing continues
+        wal.put(garbage.value(), ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(0x3FFF_FFF0).putInt(0).putLong(a.value()).array());
+        wal.writePageHeader(BASE + PAGE, 0, 0);
+
+        SegmentDecoder[] d = new SegmentDecoder[1];
+        assertThat(decode(wal.segment(BASE), d)).hasSize(1);
+        assertThat(d[0].end().orElseThrow()).extracting(SegmentEnd::reason, SegmentEnd::lsn)
+                .containsExactly(SegmentEnd.Reason.BAD_PAGE_HEADER, new Lsn(BASE + PAGE));
+    }
+
+    @Test
     void walSwitchEndsTheSegmentAndTheZeroedRestIsNotRead() throws IOException {
         SyntheticWal wal = new SyntheticWal(PG15, 3, 1);
         Lsn a = wal.append(plain(Rmgr.XLOG, 0x20, 0, 10));

@@ -125,6 +125,7 @@ class SegmentScannerTest {
         List<WalEvent> events = new ArrayList<>();
         SegmentSummary finished = SegmentScanner.scan(new ByteArrayInputStream(wal.segmentNumber(0)),
                 () -> Optional.<InputStream>of(new ByteArrayInputStream(wal.segmentNumber(1))), events::add);
+        assertThat(finished.segmentStart()).isEqualTo(new Lsn(BASE));
         assertThat(finished.commits()).isEqualTo(1);
         assertThat(finished.lastRecord()).isEqualTo(straddling);
         assertThat(finished.lastRecordEnd()).isEqualTo(next);
