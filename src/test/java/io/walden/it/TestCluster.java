@@ -58,10 +58,21 @@ public final class TestCluster implements AutoCloseable {
 
     /** A new stopped cluster in {@code baseDir/name} archiving WAL with {@code archiveCommand}. */
     public static TestCluster create(Path baseDir, String name, String archiveCommand) {
+        return create(baseDir, name, archiveCommand, binaries(), List.of());
+    }
+
+    /**
+     * A new stopped cluster of the given binaries (another major than {@link #binaries()}), initdb run with
+     * {@code extraInitdbArgs} added (e.g. {@code --wal-segsize=1}).
+     */
+    public static TestCluster create(Path baseDir, String name, String archiveCommand, PgBinaries bins,
+                                     List<String> extraInitdbArgs) {
         String user = TestDirs.serverUser();
         Path dir = TestDirs.serverDir(baseDir, name);
-        PgCtl pgCtl = new PgCtl(binaries(), dir.resolve("pgdata"), user);
-        pgCtl.initdb(List.of("-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"));
+        PgCtl pgCtl = new PgCtl(bins, dir.resolve("pgdata"), user);
+        List<String> initdbArgs = new ArrayList<>(List.of("-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"));
+        initdbArgs.addAll(extraInitdbArgs);
+        pgCtl.initdb(initdbArgs);
         int port = freePort();
         TestCluster cluster = new TestCluster(dir, port, pgCtl);
         cluster.appendConf(
