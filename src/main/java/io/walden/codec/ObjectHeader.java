@@ -45,6 +45,11 @@ public record ObjectHeader(int formatVersion, Compression compression, int keyId
         return buf.toByteArray();
     }
 
+    /** Parses a header from the first bytes of an object (at least the header's own length). */
+    public static ObjectHeader parse(byte[] first, String objectName) throws IOException {
+        return read(new DataInputStream(new java.io.ByteArrayInputStream(first)), objectName);
+    }
+
     /** The fixed part before the metadata: magic, version, compression, key id, metadata length. */
     public static final int FIXED_LENGTH = 4 + 1 + 1 + 4 + 4;
 

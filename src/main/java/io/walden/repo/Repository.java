@@ -11,6 +11,7 @@ import io.walden.storage.PendingObject;
 import io.walden.storage.Storage;
 import io.walden.wal.TimelineHistory;
 import io.walden.wal.WalFileName;
+import io.walden.wal.decode.SegmentSummary;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -170,6 +172,72 @@ public final class Repository implements AutoCloseable {
         try (InputStream in = storage.open(key, 0, ObjectHeader.FIXED_LENGTH)) {
             return ObjectHeader.readFixed(in.readAllBytes(), key);
         }
+    }
+
+    /** An object's whole header, metadata included, read with one ranged read (two for large metadata). */
+    public ObjectHeader headerWithMetadata(String key) throws IOException {
+        int guess = 16 * 1024;
+        byte[] head;
+        try (InputStream in = storage.open(key, 0, guess)) {
+            head = in.readAllBytes();
+        } catch (IOException e) {
+            // shorter than the guess: read what there is
+            long size = storage.stat(key).orElseThrow(() -> new ObjectNotFoundException(key, location())).size();
+            try (InputStream in = storage.open(key, 0, Math.min(size, guess))) {
+                head = in.readAllBytes();
+            }
+        }
+        if (head.length >= ObjectHeader.FIXED_LENGTH) {
+            int metaLength = java.nio.ByteBuffer.wrap(head, 10, 4).getInt();
+            if (metaLength > 0 && ObjectHeader.FIXED_LENGTH + metaLength > head.length && metaLength <= 64 * 1024) {
+                try (InputStream in = storage.open(key, 0, ObjectHeader.FIXED_LENGTH + metaLength)) {
+                    head = in.readAllBytes();
+                }
+            }
+        }
+        return ObjectHeader.parse(head, key);
+    }
+
+    /**
+     * The decoded summaries of archived segments, by file name; segments archived without one (by an older
+     * walden, or one its decoder could not read) are absent.
+     */
+    public Map<String, SegmentSummary> walSummaries(List<ArchivedWal> files) throws IOException {
+        Map<String, SegmentSummary> out = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(16);
+        List<java.util.concurrent.Future<?>> pending = new ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (ArchivedWal w : files) {
+                if (w.file().kind() != WalFileName.Kind.SEGMENT && w.file().kind() != WalFileName.Kind.PARTIAL) {
+                    continue;
+                }
+                pending.add(pool.submit(() -> {
+                    slots.acquire();
+                    try {
+                        WalMetadata.parse(headerWithMetadata(w.key()).metadata())
+                                .map(WalMetadata::summary).ifPresent(s -> out.put(w.file().name(), s));
+                    } finally {
+                        slots.release();
+                    }
+                    return null;
+                }));
+            }
+            for (var f : pending) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IOException(e.getCause());
+        }
+        return out;
     }
 
     /** The plaintext length and SHA-256 recorded at the end of an object, read without reading it all. */

@@ -12,6 +12,8 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import io.walden.wal.decode.RestorePoint;
+import io.walden.wal.decode.SegmentSummary;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.IntFunction;
@@ -26,6 +28,7 @@ public final class RestorePlanner {
     private final List<ArchivedWal> wal;
     private final IntFunction<TimelineHistory> histories;
     private final String repository;
+    private final Map<String, SegmentSummary> summaries;
 
     /**
      * @param backups   complete backups, any order
@@ -33,6 +36,16 @@ public final class RestorePlanner {
      * @param histories the lineage of a timeline
      */
     public RestorePlanner(List<Manifest> backups, List<ArchivedWal> wal, IntFunction<TimelineHistory> histories, String repository) {
+        this(backups, wal, Map.of(), histories, repository);
+    }
+
+    /**
+     * @param summaries decoded segment summaries by file name (from wal-push); where the last reachable
+     *                  segment has one, the window ends at the last commit it holds instead of its arrival
+     */
+    public RestorePlanner(List<Manifest> backups, List<ArchivedWal> wal, Map<String, SegmentSummary> summaries,
+                          IntFunction<TimelineHistory> histories, String repository) {
+        this.summaries = summaries;
         this.backups = backups.stream().sorted(Comparator.comparing(Manifest::stopLsn).thenComparing(Manifest::stopTime)).toList();
         this.wal = wal;
         this.histories = histories;
@@ -141,7 +154,25 @@ public final class RestorePlanner {
                     "this backup cannot be restored; choose another with --backup, and take a new backup");
         }
         Instant to = last.archived().isBefore(chosen.stopTime()) ? chosen.stopTime() : last.archived();
+        SegmentSummary lastSummary = summaries.get(lastSeg.name());
+        if (lastSummary != null) {
+            // decoded WAL: the last commit is the last moment a time target can reach
+            Instant lastCommit = lastCommitFrom(SegmentName.parse(chosen.startSegment(), segSize), lastSeg, history);
+            to = lastCommit != null && lastCommit.isAfter(chosen.stopTime()) ? lastCommit : chosen.stopTime();
+        }
         return new RecoverableWindow(oldest.stopTime(), to, oldest.stopLsn(), lastSeg.endLsn(), history.timeline());
+    }
+
+    private Instant lastCommitFrom(SegmentName first, SegmentName last, TimelineHistory history) {
+        Instant latest = null;
+        for (SegmentName s = first; s.segmentNumber() <= last.segmentNumber(); s = s.next()) {
+            SegmentSummary summary = summaries.get(s.onTimeline(timelineOf(s, history)).name());
+            if (summary != null && summary.lastCommitTime() != null
+                    && (latest == null || summary.lastCommitTime().isAfter(latest))) {
+                latest = summary.lastCommitTime();
+            }
+        }
+        return latest;
     }
 
     /** The timeline whose copy of segment s recovery reads: the newest one of the lineage that has begun by its end. */
@@ -174,9 +205,12 @@ public final class RestorePlanner {
             }
             case RecoveryTarget.Name n -> {
                 if (restorePointLsn.isEmpty()) {
+                    List<String> known = summaries.values().stream().flatMap(s -> s.restorePoints().stream())
+                            .map(RestorePoint::name).distinct().sorted().toList();
                     throw new WaldenException("no restore point named '" + n.name() + "' in the archived WAL of the repository at "
-                            + repository, "check the name (SELECT pg_create_restore_point(...) creates one); the window is "
-                            + window.describe());
+                            + repository, (known.isEmpty() ? "the archived WAL holds no restore points"
+                            : "known restore points: " + String.join(", ", known))
+                            + "; SELECT pg_create_restore_point('name') creates one");
                 }
                 if (restorePointLsn.get().isBefore(chosen.stopLsn())) {
                     throw new WaldenException("restore point '" + n.name() + "' was created before backup " + chosen.id() + " ended",

@@ -20,6 +20,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import io.walden.wal.decode.SegmentSummary;
 import java.util.Optional;
 import java.util.function.LongConsumer;
 
@@ -105,11 +107,17 @@ public final class Restorer {
     private RestorePlan plan(RepositoryIdentity identity) throws IOException {
         List<Manifest> backups = repository.backups();
         List<ArchivedWal> wal = repository.wal();
+        Map<String, SegmentSummary> summaries = repository.walSummaries(wal);
         Optional<Lsn> restorePoint = Optional.empty();
         if (request.target() instanceof RecoveryTarget.Name n) {
-            restorePoint = new RestorePointFinder(repository).find(n.name(), wal, identity.walSegmentSize());
+            restorePoint = summaries.values().stream().flatMap(s -> s.restorePoints().stream())
+                    .filter(p -> p.name().equals(n.name())).map(p -> p.lsn()).max(Lsn::compareTo);
+            if (restorePoint.isEmpty() && summaries.size() < wal.stream().filter(w -> w.file().kind() == io.walden.wal.WalFileName.Kind.SEGMENT).count()) {
+                // segments archived without a summary: look for the name in their bytes
+                restorePoint = new RestorePointFinder(repository).find(n.name(), wal, identity.walSegmentSize());
+            }
         }
-        RestorePlanner planner = new RestorePlanner(backups, wal, tli -> {
+        RestorePlanner planner = new RestorePlanner(backups, wal, summaries, tli -> {
             try {
                 return repository.history(tli);
             } catch (IOException e) {

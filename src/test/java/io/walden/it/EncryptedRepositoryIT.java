@@ -95,8 +95,14 @@ class EncryptedRepositoryIT {
     private static boolean grepRepository(Path repo, String needle) throws Exception {
         byte[] n = needle.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         try (Stream<Path> files = Files.walk(repo)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                byte[] b = Files.readAllBytes(f);
+            // archive_command may be writing meanwhile: its temporary files come and go, skip them
+            for (Path f : files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().startsWith(".")).toList()) {
+                byte[] b;
+                try {
+                    b = Files.readAllBytes(f);
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    continue;
+                }
                 outer:
                 for (int i = 0; i + n.length <= b.length; i++) {
                     for (int j = 0; j < n.length; j++) {

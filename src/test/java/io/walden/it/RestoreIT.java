@@ -95,6 +95,15 @@ class RestoreIT {
 
             s.pg.sql("INSERT INTO t SELECT generate_series(1000, 1009)", "SELECT pg_create_restore_point('before_cleanup')",
                     "DELETE FROM t WHERE id < 50");
+            s.pg.sql("SELECT pg_switch_wal()");
+            Scenario.pause(1500);
+            Cli.Result status = s.ok("status");
+            assertThat(status.out()).contains("restore point  'before_cleanup' at ").contains("recoverable    ")
+                    .contains("archive lag    last archived commit ");
+            Cli.Result unknown = s.cli.run("restore", "--pgdata", s.pg.pgdata().toString(), "--target-name", "before_clenaup");
+            assertThat(unknown.exit()).isEqualTo(1);
+            assertThat(unknown.err()).contains("walden: no restore point named 'before_clenaup'")
+                    .contains("HINT: known restore points: before_cleanup;");
             s.restore("--target-name", "before_cleanup");
             assertThat(s.count("t")).isEqualTo(110);
 

@@ -195,8 +195,32 @@ class RestorePlannerTest {
                 .isInstanceOf(WaldenException.class)
                 .hasMessage("no restore point named 'nope' in the archived WAL of the repository at " + REPO)
                 .satisfies(t -> assertThat(((WaldenException) t).hint()).isEqualTo(
-                        "check the name (SELECT pg_create_restore_point(...) creates one); the window is "
-                                + "2026-02-13 10:01:00.000 UTC to 2026-02-13 13:00:00.000 UTC (timeline 1)"));
+                        "the archived WAL holds no restore points; SELECT pg_create_restore_point('name') creates one"));
+    }
+
+    private static io.walden.wal.decode.SegmentSummary summary(String name, java.time.Instant lastCommit, String... points) {
+        java.util.List<io.walden.wal.decode.RestorePoint> rps = new java.util.ArrayList<>();
+        for (String p : points) {
+            rps.add(new io.walden.wal.decode.RestorePoint(Lsn.parse("0/4000100"), Lsn.parse("0/4000200"), lastCommit, p));
+        }
+        return new io.walden.wal.decode.SegmentSummary(15, "1", 16L << 20, 1, Lsn.parse("0/2000000"), 10, null, null, null,
+                lastCommit, lastCommit, 1, 0, rps, 0, false, true, null, null);
+    }
+
+    @Test
+    void withDecodedWalTheWindowEndsAtTheLastArchivedCommitAndUnknownNamesListTheKnownOnes() {
+        java.time.Instant lastCommit = java.time.Instant.parse("2026-02-13T12:34:56.789Z");
+        var summaries = java.util.Map.of(
+                "000000010000000000000006", summary("6", lastCommit.minusSeconds(60), "before_migration"),
+                "000000010000000000000007", summary("7", lastCommit, "after_batch"));
+        RestorePlanner p = new RestorePlanner(List.of(A, B), segments2to7(), summaries, ROOTS, REPO);
+        RestorePlan plan = p.plan(new RecoveryTarget.Latest(), Optional.empty(), Optional.empty(), Optional.empty());
+        assertThat(plan.window().to()).isEqualTo(lastCommit);
+        assertThatThrownBy(() -> p.plan(new RecoveryTarget.Time(lastCommit.plusMillis(1)), Optional.empty(), Optional.empty(), Optional.empty()))
+                .hasMessageContaining("is outside the recoverable window").hasMessageContaining("12:34:56.789 UTC");
+        assertThatThrownBy(() -> p.plan(new RecoveryTarget.Name("nope"), Optional.empty(), Optional.empty(), Optional.empty()))
+                .satisfies(t -> assertThat(((WaldenException) t).hint())
+                        .isEqualTo("known restore points: after_batch, before_migration; SELECT pg_create_restore_point('name') creates one"));
     }
 
     @Test

@@ -5,8 +5,12 @@ import io.walden.error.UsageException;
 import io.walden.error.WaldenException;
 import io.walden.repo.ObjectKeys;
 import io.walden.repo.Repository;
+import io.walden.repo.WalMetadata;
 import io.walden.wal.WalFileName;
 import io.walden.wal.WalPageHeader;
+import io.walden.wal.decode.SegmentEnd;
+import io.walden.wal.decode.SegmentScanner;
+import io.walden.wal.decode.SegmentSummary;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
  * archive_command's job: store one WAL file in the repository, exactly once. Pushing the same content
@@ -39,12 +44,12 @@ public final class WalPusher {
                     "archive_command must pass %p (the path PostgreSQL gives, relative to PGDATA)");
         }
         claimRepository(path, file);
+        Optional<SegmentSummary> summary = summarize(path, file);
 
         String key = ObjectKeys.wal(file);
         Repository.Written written;
         try {
-            written = repository.write(key, "{\"type\":\"wal\",\"name\":\"" + name + "\"}", true,
-                    out -> Files.copy(path, out));
+            written = repository.write(key, WalMetadata.json(name, summary), true, out -> Files.copy(path, out));
         } catch (NoSuchFileException e) {
             throw new WaldenException("WAL file " + path.toAbsolutePath() + " vanished while it was being archived",
                     "PostgreSQL will retry; if this repeats, check what else removes files from pg_wal");
@@ -59,6 +64,33 @@ public final class WalPusher {
         throw new WaldenException("WAL file " + name + " is already in the repository at " + repository.location()
                 + " with different content; nothing was overwritten",
                 "two servers may be archiving into the same repository; give each cluster its own --repo");
+    }
+
+    /**
+     * Decodes a segment so the repository knows its commits and restore points without reading it again, and
+     * refuses a segment whose records fail their CRC: archiving it would hand a damaged file to a restore.
+     * A decoder failure on a sound file (a record layout it does not know) must not stop archiving: the
+     * segment is archived without a summary.
+     */
+    private Optional<SegmentSummary> summarize(Path path, WalFileName file) throws IOException {
+        if (file.kind() != WalFileName.Kind.SEGMENT && file.kind() != WalFileName.Kind.PARTIAL) {
+            return Optional.empty();
+        }
+        SegmentSummary summary;
+        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(path), 1 << 20)) {
+            summary = SegmentScanner.summarize(in);
+        } catch (NoSuchFileException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+        if (file.kind() == WalFileName.Kind.SEGMENT && summary.end().reason() == SegmentEnd.Reason.BAD_CRC) {
+            throw new WaldenException("WAL segment " + file.name() + " is damaged: the record at " + summary.badCrc()
+                    + " fails its CRC; it was not archived",
+                    "check the disk under pg_wal and compare with 'pg_waldump " + path + "'; a backup taken now (walden backup) "
+                            + "keeps the cluster restorable from here on");
+        }
+        return Optional.of(summary);
     }
 
     /**
