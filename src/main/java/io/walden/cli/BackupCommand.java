@@ -94,6 +94,8 @@ final class BackupCommand implements Callable<Integer> {
         s.put("startLsn", m.startLsn());
         s.put("stopLsn", m.stopLsn());
         s.put("timeline", m.timeline());
+        s.put("startSegment", m.startSegment());
+        s.put("stopSegment", m.stopSegment());
         s.put("originalSize", m.originalSize());
         s.put("storedSize", m.storedSize());
         s.put("pgVersionNum", m.pgVersionNum());
