@@ -9,6 +9,12 @@ public final class ObjectKeys {
     public static final String WAL = "wal/";
     /** Held by a backup (and later a delete) while it writes; see RepositoryLock. */
     public static final String LOCK = "locks/write.lock";
+    /** One object per backup pinned with 'walden keep': retention never deletes it. */
+    public static final String PINS = "pins/";
+
+    public static String pin(String backupId) {
+        return PINS + backupId;
+    }
 
     private ObjectKeys() {
     }

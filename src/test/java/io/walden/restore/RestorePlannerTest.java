@@ -18,7 +18,7 @@ import java.util.function.IntFunction;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class RestorePlannerTest {
+public class RestorePlannerTest {
     private static final long SEG = 16L * 1024 * 1024;
     private static final String REPO = "/var/lib/walden/main";
     private static final IntFunction<TimelineHistory> ROOTS = TimelineHistory::root;
@@ -27,7 +27,7 @@ class RestorePlannerTest {
         return Instant.parse("2026-02-13T" + hhmm + ":00Z");
     }
 
-    static Manifest backup(String id, int tli, String startLsn, String stopLsn, String stopTime) {
+    public static Manifest backup(String id, int tli, String startLsn, String stopLsn, String stopTime) {
         Lsn start = Lsn.parse(startLsn);
         Lsn stop = Lsn.parse(stopLsn);
         return new Manifest(Manifest.FORMAT, id, "walden " + id, at(stopTime).minusSeconds(60), at(stopTime), start, stop, tli,
@@ -45,7 +45,7 @@ class RestorePlannerTest {
     static final Manifest A = backup("A", 1, "0/2000028", "0/2000138", "10:01");
     static final Manifest B = backup("B", 1, "0/5000028", "0/5000100", "12:01");
 
-    static List<ArchivedWal> segments2to7() {
+    public static List<ArchivedWal> segments2to7() {
         return new ArrayList<>(List.of(
                 wal("000000010000000000000002", "10:05"),
                 wal("000000010000000000000002.00000028.backup", "10:05"),

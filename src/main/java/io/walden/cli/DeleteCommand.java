@@ -1,0 +1,84 @@
+package io.walden.cli;
+
+import io.walden.error.UsageException;
+import io.walden.ops.Retention;
+import io.walden.ops.RetentionPlanner;
+import io.walden.repo.ArchivedWal;
+import io.walden.restore.Times;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** walden delete: retention. */
+@Command(name = "delete", description = "Delete backups and WAL a retention policy no longer needs. Prints the plan;"
+        + " deletes only with --confirm. The newest backup, pinned backups ('walden keep') and WAL a kept backup needs stay.",
+        footer = {"", "Examples:", "  walden --repo /backups/main delete --retain-full 7            # dry run",
+                "  walden --repo /backups/main delete --older-than 30d --confirm"})
+final class DeleteCommand implements Callable<Integer> {
+    @ParentCommand
+    WaldenCommand parent;
+
+    @Option(names = "--retain-full", paramLabel = "N", description = "Keep the newest N backups.")
+    Integer retainFull;
+
+    @Option(names = "--before", paramLabel = "TIME", description = "Delete backups that ended before TIME.")
+    String before;
+
+    @Option(names = "--older-than", paramLabel = "AGE", description = "Keep what restores to any time in the last AGE need (e.g. 30d, 48h).")
+    String olderThan;
+
+    @Option(names = "--confirm", description = "Delete; without it nothing is deleted.")
+    boolean confirm;
+
+    @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "0", description = "Wait this long for a running backup.")
+    long waitSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        Context ctx = parent.context();
+        RetentionPlanner.Policy policy = new RetentionPlanner.Policy(Optional.ofNullable(retainFull),
+                Optional.ofNullable(before).map(Times::parse), Optional.ofNullable(olderThan).map(DeleteCommand::age));
+        Retention retention = new Retention(ctx.repository());
+        Instant now = Instant.now();
+        RetentionPlanner.Plan plan = confirm ? retention.execute(policy, now, Duration.ofSeconds(waitSeconds)) : retention.plan(policy, now);
+        PrintStream out = ctx.out();
+        String verb = confirm ? "deleted" : "would delete";
+        for (RetentionPlanner.Decision d : plan.backups()) {
+            out.println((d.delete() ? verb + "  " : "keep          ".substring(0, verb.length() + 2)) + "backup " + d.backup().id()
+                    + " (ended " + Times.format(d.backup().stopTime()) + ", " + Format.bytes(d.backup().storedSize()) + ")"
+                    + (d.delete() ? "" : ": " + d.reason()));
+        }
+        List<ArchivedWal> wal = plan.walToDelete();
+        if (!wal.isEmpty()) {
+            out.println(verb + "  " + wal.size() + " WAL files " + wal.get(0).file().name() + " .. " + wal.get(wal.size() - 1).file().name());
+        }
+        out.println((confirm ? "freed " : "would free ") + Format.bytes(plan.bytesFreed()));
+        if (!confirm) {
+            out.println("dry run: nothing was deleted; run again with --confirm to delete");
+        }
+        return 0;
+    }
+
+    /** 30d, 48h, 30m, 90s. */
+    static Duration age(String text) {
+        String t = text.strip().toLowerCase(Locale.ROOT);
+        if (t.matches("\\d+[smhd]")) {
+            long n = Long.parseLong(t.substring(0, t.length() - 1));
+            return switch (t.charAt(t.length() - 1)) {
+                case 's' -> Duration.ofSeconds(n);
+                case 'm' -> Duration.ofMinutes(n);
+                case 'h' -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            };
+        }
+        throw new UsageException("'" + text + "' is not an age", "write it as a number and a unit: 90s, 30m, 48h, 30d");
+    }
+}

@@ -1,0 +1,130 @@
+package io.walden.ops;
+
+import io.walden.error.UsageException;
+import io.walden.repo.ArchivedWal;
+import io.walden.repo.Manifest;
+import io.walden.wal.SegmentName;
+import io.walden.wal.WalFileName;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Decides what a retention policy deletes, as a plain function of the catalog. Rules that keep restores
+ * possible: the newest backup is never deleted; a pinned backup is never deleted; WAL is deleted only below
+ * the start of the oldest backup that stays (on every timeline: no restore reads WAL from before the backup
+ * it starts from); history files stay (they are tiny and every later timeline needs them).
+ */
+public final class RetentionPlanner {
+
+    /** What to keep: the newest N backups, the backups that ended at or after a time, and/or a recovery span. */
+    public record Policy(Optional<Integer> retainFull, Optional<Instant> before, Optional<Duration> olderThan) {
+        public Policy {
+            if (retainFull.isEmpty() && before.isEmpty() && olderThan.isEmpty()) {
+                throw new UsageException("no retention rule given", "pass --retain-full N, --before TIME or --older-than 30d");
+            }
+            if (retainFull.isPresent() && retainFull.get() < 1) {
+                throw new UsageException("--retain-full must be at least 1", "the newest backup is always kept");
+            }
+        }
+    }
+
+    public record Decision(Manifest backup, boolean delete, String reason) {}
+
+    public record Plan(List<Decision> backups, List<ArchivedWal> walToDelete, long bytesFreed) {
+        public List<Manifest> deleted() {
+            return backups.stream().filter(Decision::delete).map(Decision::backup).toList();
+        }
+    }
+
+    private RetentionPlanner() {
+    }
+
+    /**
+     * @param backups complete backups, oldest first
+     * @param pinned  ids of backups pinned with 'walden keep'
+     */
+    public static Plan plan(List<Manifest> backups, List<ArchivedWal> wal, Set<String> pinned, Policy policy, Instant now) {
+        int n = backups.size();
+        // the newest backup that ends at or before now - olderThan serves the oldest time to keep
+        int spanStart = -1;
+        if (policy.olderThan().isPresent()) {
+            Instant horizon = now.minus(policy.olderThan().get());
+            for (int i = 0; i < n; i++) {
+                if (!backups.get(i).stopTime().isAfter(horizon)) {
+                    spanStart = i;
+                }
+            }
+        }
+        List<Decision> decisions = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Manifest m = backups.get(i);
+            decisions.add(decide(m, i, n, pinned, policy, spanStart));
+        }
+        Optional<Manifest> oldestKept = decisions.stream().filter(d -> !d.delete()).map(Decision::backup).findFirst();
+        List<ArchivedWal> walGone = new ArrayList<>();
+        long bytes = decisions.stream().filter(Decision::delete).mapToLong(d -> d.backup().storedSize()).sum();
+        if (oldestKept.isPresent()) {
+            Manifest keep = oldestKept.get();
+            long floor = SegmentName.parse(keep.startSegment(), keep.walSegmentSize()).segmentNumber();
+            for (ArchivedWal w : wal) {
+                if (w.file().kind() == WalFileName.Kind.HISTORY) {
+                    continue;
+                }
+                Optional<SegmentName> seg = w.file().segment(keep.walSegmentSize());
+                if (seg.isPresent() && seg.get().segmentNumber() < floor) {
+                    walGone.add(w);
+                    bytes += w.storedSize();
+                }
+            }
+        }
+        return new Plan(decisions, walGone, bytes);
+    }
+
+    private static Decision decide(Manifest m, int index, int count, Set<String> pinned, Policy policy, int spanStart) {
+        if (index == count - 1) {
+            return new Decision(m, false, "newest backup");
+        }
+        if (pinned.contains(m.id())) {
+            return new Decision(m, false, "pinned ('walden unkeep " + m.id() + "' releases it)");
+        }
+        List<String> keepBecause = new ArrayList<>();
+        boolean anyDeleteRule = false;
+        if (policy.retainFull().isPresent()) {
+            anyDeleteRule = true;
+            if (index >= count - policy.retainFull().get()) {
+                keepBecause.add("one of the newest " + policy.retainFull().get());
+            }
+        }
+        if (policy.before().isPresent()) {
+            anyDeleteRule = true;
+            if (!m.stopTime().isBefore(policy.before().get())) {
+                keepBecause.add("ended after the --before time");
+            }
+        }
+        if (policy.olderThan().isPresent()) {
+            anyDeleteRule = true;
+            if (index >= spanStart) {
+                keepBecause.add("needed to restore to any time in the last " + format(policy.olderThan().get()));
+            }
+        }
+        if (!keepBecause.isEmpty() || !anyDeleteRule) {
+            return new Decision(m, false, String.join(", ", keepBecause));
+        }
+        return new Decision(m, true, "outside the retention policy");
+    }
+
+    private static String format(Duration d) {
+        if (d.toDays() > 0 && d.toHours() % 24 == 0) {
+            return d.toDays() + " days";
+        }
+        if (d.toHours() > 0 && d.toMinutes() % 60 == 0) {
+            return d.toHours() + " hours";
+        }
+        return d.toMinutes() + " minutes";
+    }
+}
