@@ -104,6 +104,10 @@ public final class RecoveryStatus {
                 problem = ex.getMessage();
             }
         }
+        if (window != null && !summaries.isEmpty()) {
+            // what a restore reaches is on the newest timeline's lineage; commits a PITR left behind do not count
+            lastCommit = window.to();
+        }
         Manifest latest = backups.isEmpty() ? null : backups.get(backups.size() - 1);
         return new Report(repository.location(), identity.pgMajor(), identity.systemIdentifier(), backups.size(),
                 latest == null ? null : latest.id(), latest == null ? null : latest.stopTime(), window, problem, lastCommit,

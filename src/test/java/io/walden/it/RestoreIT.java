@@ -96,8 +96,11 @@ class RestoreIT {
             s.pg.sql("INSERT INTO t SELECT generate_series(1000, 1009)", "SELECT pg_create_restore_point('before_cleanup')",
                     "DELETE FROM t WHERE id < 50");
             s.pg.sql("SELECT pg_switch_wal()");
-            Scenario.pause(1500);
             Cli.Result status = s.ok("status");
+            for (int i = 0; i < 60 && !status.out().contains("'before_cleanup'"); i++) {
+                Scenario.pause(500); // archive_command has a few files to push after the promotion
+                status = s.ok("status");
+            }
             assertThat(status.out()).contains("restore point  'before_cleanup' at ").contains("recoverable    ")
                     .contains("archive lag    last archived commit ");
             Cli.Result unknown = s.cli.run("restore", "--pgdata", s.pg.pgdata().toString(), "--target-name", "before_clenaup");
