@@ -79,12 +79,26 @@ public final class LocalStorage implements Storage {
         Path temp = target.resolveSibling("." + target.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
         FileChannel channel;
         try {
-            channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            channel = openNew(temp);
         } catch (AccessDeniedException e) {
             throw new WaldenException("cannot write to the repository at " + root + ": permission denied on " + target.getParent(),
                     "make the repository writable by the user running walden (" + System.getProperty("user.name") + ")");
         }
         return new LocalPendingObject(target, temp, channel);
+    }
+
+    /** A delete may prune the folder between its creation and this open: then create it again. */
+    private FileChannel openNew(Path temp) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            } catch (java.nio.file.NoSuchFileException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+                createDirectories(temp.getParent());
+            }
+        }
     }
 
     private void createDirectories(Path dir) throws IOException {
@@ -300,7 +314,16 @@ public final class LocalStorage implements Storage {
 
     @Override
     public void delete(String key) throws IOException {
-        Files.deleteIfExists(resolve(key));
+        Path file = resolve(key);
+        Files.deleteIfExists(file);
+        // folders left empty go too, so a deleted backup leaves no trace; a folder still in use is not empty
+        for (Path dir = file.getParent(); dir != null && !dir.equals(root) && dir.startsWith(root); dir = dir.getParent()) {
+            try {
+                Files.delete(dir);
+            } catch (java.nio.file.DirectoryNotEmptyException | java.nio.file.NoSuchFileException e) {
+                break;
+            }
+        }
     }
 
     @Override
