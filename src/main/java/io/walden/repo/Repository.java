@@ -203,39 +203,14 @@ public final class Repository implements AutoCloseable {
      * walden, or one its decoder could not read) are absent.
      */
     public Map<String, SegmentSummary> walSummaries(List<ArchivedWal> files) throws IOException {
-        Map<String, SegmentSummary> out = new java.util.concurrent.ConcurrentHashMap<>();
-        java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(16);
-        List<java.util.concurrent.Future<?>> pending = new ArrayList<>();
-        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-            for (ArchivedWal w : files) {
-                if (w.file().kind() != WalFileName.Kind.SEGMENT && w.file().kind() != WalFileName.Kind.PARTIAL) {
-                    continue;
-                }
-                pending.add(pool.submit(() -> {
-                    slots.acquire();
-                    try {
-                        WalMetadata.parse(headerWithMetadata(w.key()).metadata())
-                                .map(WalMetadata::summary).ifPresent(s -> out.put(w.file().name(), s));
-                    } finally {
-                        slots.release();
-                    }
-                    return null;
-                }));
-            }
-            for (var f : pending) {
-                f.get();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IOException(e.getCause());
+        List<ArchivedWal> segments = files.stream().filter(w -> w.file().kind() == WalFileName.Kind.SEGMENT
+                || w.file().kind() == WalFileName.Kind.PARTIAL).toList();
+        List<Optional<SegmentSummary>> read = ParallelReads.map(segments,
+                w -> WalMetadata.parse(headerWithMetadata(w.key()).metadata()).map(WalMetadata::summary));
+        Map<String, SegmentSummary> out = new java.util.HashMap<>();
+        for (int i = 0; i < segments.size(); i++) {
+            String name = segments.get(i).file().name();
+            read.get(i).ifPresent(summary -> out.put(name, summary));
         }
         return out;
     }

@@ -5,24 +5,16 @@ import io.walden.codec.ObjectHeader;
 import io.walden.storage.ObjectInfo;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 
 /**
  * What a repository holds, counted from its objects: backups, WAL, bytes, and which compressions and keys
  * the objects were written with (from each object's header, so it is what is stored, not what was meant).
  */
 public final class RepositoryInventory {
-    /** Header reads in flight: enough to hide object-store latency, few enough to be polite. */
-    private static final int PARALLEL_READS = 16;
-
     public record Area(long objects, long bytes) {
         Area plus(long size) {
             return new Area(objects + 1, bytes + size);
@@ -79,35 +71,6 @@ public final class RepositoryInventory {
     }
 
     private List<ObjectHeader> headers(List<String> keys) throws IOException {
-        Semaphore slots = new Semaphore(PARALLEL_READS);
-        List<Future<ObjectHeader>> pending = new ArrayList<>();
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (String key : keys) {
-                pending.add(pool.submit(() -> {
-                    slots.acquire();
-                    try {
-                        return repository.header(key);
-                    } finally {
-                        slots.release();
-                    }
-                }));
-            }
-            List<ObjectHeader> out = new ArrayList<>();
-            for (Future<ObjectHeader> f : pending) {
-                out.add(f.get());
-            }
-            return out;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new UncheckedIOException(new IOException(e.getCause()));
-        }
+        return ParallelReads.map(keys, repository::header);
     }
 }

@@ -17,10 +17,7 @@ class EncryptedRepositoryIT {
 
     /** A local repository whose keyset lives in the base directory, owned by the server's user (it runs archive_command). */
     static Scenario.Setup localEncrypted(Path base) {
-        Path keys = TestDirs.serverDir(base, "keys").resolve("walden.keyset");
-        Cli.Result r = new Cli(Map.of()).run("key", "generate", keys.toString());
-        assertThat(r.exit()).as(r.toString()).isZero();
-        TestDirs.giveToServer(keys);
+        Path keys = TestKeys.generate(base);
         Path repo = TestDirs.serverDir(base, "repo");
         return new Scenario.Setup(repo.toString(), repo, " --encryption-key-file " + ShellQuote.quote(keys.toString()),
                 Map.of("WALDEN_ENCRYPTION_KEY_FILE", keys.toString()));

@@ -24,10 +24,7 @@ class S3RepositoryIT {
 
     static Scenario.Setup s3Encrypted(Path base) {
         S3TestEndpoint s3 = S3TestEndpoint.shared();
-        Path keys = TestDirs.serverDir(base, "keys").resolve("walden.keyset");
-        Cli.Result r = new Cli(Map.of()).run("key", "generate", keys.toString());
-        assertThat(r.exit()).as(r.toString()).isZero();
-        TestDirs.giveToServer(keys);
+        Path keys = TestKeys.generate(base);
         Map<String, String> env = new HashMap<>(s3.env());
         env.put("WALDEN_ENCRYPTION_KEY_FILE", keys.toString());
         String prefix = "it-" + HexFormat.of().formatHex(java.nio.ByteBuffer.allocate(8).putLong(System.nanoTime()).array()) + "/15";
