@@ -5,8 +5,17 @@ WALDEN_MIN_JAVA=21
 
 # Prints the feature version of the java binary $1 (e.g. 17, 21, 25), or nothing when it does not run.
 walden_java_major() {
-  local java=$1 output line version
+  local java=$1 output line version release
   [[ -x $java ]] || return 0
+  # the JDK's release file says it without starting a JVM (archive_command runs this once per segment)
+  release=$(dirname "$(dirname "$java")")/release
+  if [[ -r $release ]]; then
+    version=$(sed -n 's/^JAVA_VERSION="\([0-9][0-9]*\).*/\1/p' "$release")
+    if [[ $version =~ ^[0-9]+$ && $version -ge 9 ]]; then
+      printf '%s\n' "$version"
+      return 0
+    fi
+  fi
   output=$("$java" -version 2>&1) || return 0
   line=$(grep -m1 ' version "' <<<"$output") || return 0
   version=${line#*version \"}
