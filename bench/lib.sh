@@ -141,17 +141,24 @@ settle() {
   sync
 }
 
-# After a bulk load PostgreSQL keeps up to max_wal_size of recycled segments in pg_wal; cp -a would
-# copy them all. Lowering max_wal_size for two checkpoints removes them; the default is restored after.
+# A bulk load leaves up to max_wal_size of recycled segments in pg_wal, named for future use, and
+# cp -a would copy them all. With max_wal_size at its minimum, each checkpoint deletes the segments
+# behind it instead of recycling them, and each switch uses up one of the future ones.
 trim_pg_wal() {
   psql_pg -c "ALTER SYSTEM SET max_wal_size = '32MB'" -c "SELECT pg_reload_conf()" >/dev/null
   sleep 1
-  local _
-  for _ in 1 2 3; do
-    psql_pg -c "SELECT pg_switch_wal()" -c "CHECKPOINT" >/dev/null
-    wait_archiver_idle
+  local round rounds
+  rounds=$(wal_segment_count) # at most one switch per segment there
+  for ((round = 0; round < rounds && $(wal_segment_count) > 4; round++)); do
+    psql_pg -c "CHECKPOINT" -c "SELECT pg_switch_wal()" >/dev/null
+    wait_archiver_idle # only archived segments can be deleted
+    psql_pg -c "CHECKPOINT" >/dev/null
   done
   psql_pg -c "ALTER SYSTEM RESET max_wal_size" -c "SELECT pg_reload_conf()" >/dev/null
+}
+
+wal_segment_count() {
+  as_pg find "$PGDATA/pg_wal" -maxdepth 1 -regextype posix-extended -regex '.*/[0-9A-F]{24}' | wc -l
 }
 
 # --- measuring ----------------------------------------------------------------------------------
@@ -171,6 +178,7 @@ bytes_of() {
 run_timed() {
   local out=$1 timing=$WORK/logs/time.out
   shift
+  LOAD_BEFORE=$(cut -d ' ' -f 1 /proc/loadavg)
   if ! as_pg /usr/bin/time -f '%e %U %S %M' -o "$timing" "$@" >"$out" 2>&1; then
     tail -n 30 "$out" >&2
     die "this command failed: $*" "its full output is in $out; rerun with --keep to inspect $WORK"
@@ -179,14 +187,16 @@ run_timed() {
 }
 
 # record VARIANT OP TOOL RUN SIZE BASIS COMMAND...: appends the last TIMING as a row of
-# results.tsv; BASIS is the byte count the MB/s figure is based on. The first run of each
+# results.tsv, with the load average when the run started (other work on the machine makes
+# timings noisy, the reports show how busy it was); BASIS is the byte count the MB/s figure is
+# based on. The first run of each
 # operation and tool also records its command line, with the work dir written as $WORK.
 record() {
   local variant=$1 op=$2 tool=$3 run=$4 size=$5 basis=$6 wall user sys rss
   shift 6
   read -r wall user sys rss <<<"$TIMING"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$variant" "$op" "$tool" "$run" "$wall" "$user" "$sys" "$rss" \
-    "$size" "$basis" >>"$WORK/results.tsv"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$variant" "$op" "$tool" "$run" "$wall" "$user" "$sys" "$rss" \
+    "$size" "$basis" "$LOAD_BEFORE" >>"$WORK/results.tsv"
   if ! cut -f 1,2 "$WORK/commands.tsv" | grep -q -F -x "$op"$'\t'"$tool"; then
     printf '%s\t%s\t%s\n' "$op" "$tool" "$(printf '%q ' "$@" | redact | sed 's/ $//')" >>"$WORK/commands.tsv"
   fi

@@ -9,7 +9,7 @@ set -euo pipefail
 work=$1 md=$2 json=$3
 
 # One line per (data, operation, tool), in the order they were first measured:
-# data op tool n wall cpu rss_kib size_bytes basis_bytes, then the raw runs as wall/user/sys/rss/size;...
+# data op tool n wall cpu rss_kib size_bytes basis_bytes, then the raw runs as wall/user/sys/rss/size/load;...
 summarize() {
   awk -F '\t' '
     function median(list,   v, n, i, j, t) {
@@ -30,7 +30,7 @@ summarize() {
       rss[k] = rss[k] " " $8
       size[k] = size[k] " " $9
       basis[k] = basis[k] " " $10
-      raw[k] = raw[k] (raw[k] == "" ? "" : ";") $5 "/" $6 "/" $7 "/" $8 "/" $9
+      raw[k] = raw[k] (raw[k] == "" ? "" : ";") $5 "/" $6 "/" $7 "/" $8 "/" $9 "/" $11
     }
     END {
       for (i = 1; i <= keys; i++) {
@@ -43,6 +43,12 @@ summarize() {
 
 meta() {
   awk -F '\t' -v k="$1" '$1 == k { print $2; found = 1 } END { if (!found) print "?" }' "$work/meta.tsv"
+}
+
+# The range of the 1-minute load average at the start of a variant's runs.
+load_range() {
+  awk -F '\t' -v want="$1" '$1 == want { if (n++ == 0 || $11 < lo) lo = $11; if ($11 > hi) hi = $11 }
+    END { printf "%.1f to %.1f", lo, hi }' "$work/results.tsv"
 }
 
 variant_title() {
@@ -95,6 +101,7 @@ write_markdown() {
       echo "## Data: $(variant_title "$variant")"
       echo
       echo "PGDATA $(( $(meta "pgdata_bytes.$variant") / 1048576 )) MiB without pg_wal, pg_wal $(( $(meta "pgwal_bytes.$variant") / 1048576 )) MiB when measured."
+      echo "1-minute load average when the runs started: $(load_range "$variant") ($(meta cores) cores)."
       echo
       table "$variant" "$summary"
     done
@@ -149,7 +156,7 @@ write_json() {
           n = split(f[10], runs, ";")
           for (j = 1; j <= n; j++) {
             split(runs[j], x, "/")
-            printf "%s{\"wall_s\": %s, \"user_s\": %s, \"sys_s\": %s, \"peak_rss_kib\": %s, \"size_bytes\": %s}", (j > 1 ? ", " : ""), x[1], x[2], x[3], x[4], x[5]
+            printf "%s{\"wall_s\": %s, \"user_s\": %s, \"sys_s\": %s, \"peak_rss_kib\": %s, \"size_bytes\": %s, \"load_1min_before\": %s}", (j > 1 ? ", " : ""), x[1], x[2], x[3], x[4], x[5], x[6]
           }
           printf "]}"
         }
