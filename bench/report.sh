@@ -45,6 +45,12 @@ meta() {
   awk -F '\t' -v k="$1" '$1 == k { print $2; found = 1 } END { if (!found) print "?" }' "$work/meta.tsv"
 }
 
+# How much the data compresses: PGDATA without pg_wal ÷ the median size of walden's backup repository.
+compression() {
+  awk -F '\t' -v want="$1" '$1 == want && $2 == "backup" && $3 == "walden" && $8 > 0 { printf "%.1f:1", $9 / $8; found = 1 }
+    END { if (!found) printf "?" }' "$2"
+}
+
 # The range of the 1-minute load average at the start of a variant's runs.
 load_range() {
   awk -F '\t' -v want="$1" '$1 == want { if (n++ == 0 || $11 < lo) lo = $11; if ($11 > hi) hi = $11 }
@@ -53,8 +59,8 @@ load_range() {
 
 variant_title() {
   case $1 in
-    blank) echo "pgbench's default filler (blank, compresses about 40:1)" ;;
-    random) echo "random filler (pgbench_accounts.filler = random hex text, compresses about 2-3:1)" ;;
+    blank) echo "pgbench's default filler (blank)" ;;
+    random) echo "random filler (pgbench_accounts.filler = 84 random hex characters)" ;;
     *) echo "$1" ;;
   esac
 }
@@ -100,7 +106,8 @@ write_markdown() {
       echo
       echo "## Data: $(variant_title "$variant")"
       echo
-      echo "PGDATA $(( $(meta "pgdata_bytes.$variant") / 1048576 )) MiB without pg_wal, pg_wal $(( $(meta "pgwal_bytes.$variant") / 1048576 )) MiB when measured."
+      echo "PGDATA $(( $(meta "pgdata_bytes.$variant") / 1048576 )) MiB without pg_wal, pg_wal $(( $(meta "pgwal_bytes.$variant") / 1048576 )) MiB when measured;"
+      echo "zstd level 1 (walden's backup) compresses it $(compression "$variant" "$summary")."
       echo "1-minute load average when the runs started: $(load_range "$variant") ($(meta cores) cores)."
       echo
       table "$variant" "$summary"
