@@ -24,8 +24,7 @@ import java.util.concurrent.Callable;
 @Command(name = "check", description = "Health check for cron and monitoring: backup age, WAL age, repository space and the server's"
         + " archiving settings. Exit code 0 OK, 1 WARNING, 2 CRITICAL.",
         footer = {"", "Example (cron, mails only when something is wrong):",
-                "  */10 * * * *  walden --repo /backups/main check --pgdata /var/lib/postgresql/15/main > /tmp/walden-check.txt"
-                        + " || cat /tmp/walden-check.txt"})
+                "  */10 * * * *  out=$(walden --repo /backups/main check --pgdata /var/lib/postgresql/15/main) || echo \"$out\""})
 final class CheckCommand implements Callable<Integer> {
     @ParentCommand
     WaldenCommand parent;
