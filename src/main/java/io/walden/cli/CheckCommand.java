@@ -21,10 +21,10 @@ import java.util.concurrent.Callable;
  * {@link #call()}, which picocli passes through {@link Walden#run} unchanged; only a bad flag still exits
  * through the usage path (2), so a broken monitoring line shows up as critical rather than as all well.
  */
-@Command(name = "check", description = "Health check for cron and monitoring: backup age, WAL age, repository space and the server's"
+@Command(name = "check", mixinStandardHelpOptions = true, description = "Health check for cron and monitoring: backup age, WAL age, repository space and the server's"
         + " archiving settings. Exit code 0 OK, 1 WARNING, 2 CRITICAL.",
         footer = {"", "Example (cron, mails only when something is wrong):",
-                "  */10 * * * *  out=$(walden --repo /backups/main check --pgdata /var/lib/postgresql/15/main) || echo \"$out\""})
+                "  */10 * * * *  out=$(walden --repo /backups/main check) || echo \"$out\""})
 final class CheckCommand implements Callable<Integer> {
     @ParentCommand
     WaldenCommand parent;
@@ -38,7 +38,7 @@ final class CheckCommand implements Callable<Integer> {
     Duration maxWalAge;
 
     @Option(names = "--max-repo-usage", paramLabel = "PERCENT", converter = PercentConverter.class,
-            description = "Filesystem of a local repository fuller than this: WARNING; above 95%: CRITICAL (env WALDEN_MAX_REPO_USAGE; default 80%).")
+            description = "Filesystem of a local repository fuller than this: WARNING; above 95%%: CRITICAL (env WALDEN_MAX_REPO_USAGE; default 80%%).")
     Integer maxRepoUsage;
 
     @Option(names = "--pgdata", paramLabel = "DIR", description = "The server's data directory (env PGDATA), to find its port.")
