@@ -13,7 +13,6 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -67,18 +66,11 @@ final class DeleteCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** 30d, 48h, 30m, 90s. */
     static Duration age(String text) {
-        String t = text.strip().toLowerCase(Locale.ROOT);
-        if (t.matches("\\d+[smhd]")) {
-            long n = Long.parseLong(t.substring(0, t.length() - 1));
-            return switch (t.charAt(t.length() - 1)) {
-                case 's' -> Duration.ofSeconds(n);
-                case 'm' -> Duration.ofMinutes(n);
-                case 'h' -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            };
+        try {
+            return io.walden.ops.HealthCheck.Thresholds.parseAge(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage(), "e.g. --older-than 30d");
         }
-        throw new UsageException("'" + text + "' is not an age", "write it as a number and a unit: 90s, 30m, 48h, 30d");
     }
 }
