@@ -1,5 +1,5 @@
 /**
- * The repository format: the identity file, backup manifests, where objects live, and the catalog of
- * backups and archived WAL read from them.
+ * The repository format: the identity file, backup manifests, where objects live, the catalog of backups
+ * and archived WAL (with the decoded summaries in WAL object headers), and the write lock.
  */
 package io.walden.repo;
