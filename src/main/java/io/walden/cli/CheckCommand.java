@@ -47,6 +47,9 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = "--pg-url", paramLabel = "URL", description = "Connection, e.g. postgresql://postgres@127.0.0.1:5432/postgres (default: PGHOST, PGPORT, PGUSER, ...).")
     String pgUrl;
 
+    @Option(names = "--no-server", description = "Check the repository only (on a host without the database).")
+    boolean noServer;
+
     @Override
     public Integer call() throws Exception {
         Context ctx = parent.context();
@@ -60,11 +63,17 @@ final class CheckCommand implements Callable<Integer> {
             case StorageAddress.Local local -> HealthProbe.localSpace(local.path());
             case StorageAddress.S3 s3 -> new HealthProbe.Space.NotChecked("object storage, no filesystem to fill");
         };
-        PgConnector connector = ctx.connector(pgUrl, pgdata);
+        HealthProbe.ServerState server;
+        if (noServer) {
+            server = new HealthProbe.ServerState.Skipped();
+        } else {
+            PgConnector connector = ctx.connector(pgUrl, pgdata);
+            server = HealthProbe.server(connector.settings().describe(), connector::open);
+        }
         HealthProbe.Facts facts = new HealthProbe.Facts(
                 HealthProbe.repository(address.toString(), ctx::repository),
                 space,
-                HealthProbe.server(connector.settings().describe(), connector::open),
+                server,
                 ctx.waldenWithRepo(ctx.repo, "wal-push %p"));
         HealthCheck.Report report = HealthCheck.evaluate(facts, limits, Instant.now());
         if (ctx.json) {

@@ -197,6 +197,7 @@ public final class HealthCheck {
     static void server(HealthProbe.ServerState server, String suggestedArchiveCommand, Thresholds limits, Instant now,
                        List<Finding> findings) {
         switch (server) {
+            case HealthProbe.ServerState.Skipped s -> findings.add(Finding.ok("server", "not checked (--no-server)"));
             case HealthProbe.ServerState.Unreachable u -> findings.add(Finding.warning("server", "not reachable: " + u.reason(),
                     "set PGHOST, PGPORT, PGUSER (or --pg-url) so the server's archiving settings are checked too"));
             case HealthProbe.ServerState.Unreadable u -> findings.add(Finding.warning("server",

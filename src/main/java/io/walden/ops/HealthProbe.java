@@ -62,6 +62,9 @@ public final class HealthProbe {
 
         record Unreachable(String reason) implements ServerState {}
 
+        /** Not asked for (a backup host that only holds the repository). */
+        record Skipped() implements ServerState {}
+
         /** Connected, but the role may not read archive_command or pg_stat_archiver. */
         record Unreadable(String where, String reason) implements ServerState {}
     }

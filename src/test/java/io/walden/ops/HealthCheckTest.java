@@ -138,6 +138,15 @@ class HealthCheckTest {
     }
 
     @Test
+    void aRepositoryOnlyCheckSkipsTheServerWithoutAWarning() {
+        var r = HealthCheck.evaluate(facts(repo(Duration.ofHours(1), Duration.ofMinutes(1)), usage(10),
+                new ServerState.Skipped()), LIMITS, NOW);
+        assertThat(only(r, "server")).extracting(Finding::status, Finding::detail)
+                .containsExactly(Status.OK, "not checked (--no-server)");
+        assertThat(r.exitCode()).isZero();
+    }
+
+    @Test
     void walLevelMinimalIsCritical() {
         Finding f = HealthCheck.walLevel(server("minimal", "on", PUSH, Duration.ofSeconds(60), archiverOk()));
         assertThat(f.status()).isEqualTo(Status.CRITICAL);
