@@ -159,13 +159,7 @@ public final class Backuper {
             }
             return out;
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IOException(e.getCause());
+            throw io.walden.error.TaskFailure.unwrap(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new WaldenException("backup interrupted", null);

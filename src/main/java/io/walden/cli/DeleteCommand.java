@@ -50,8 +50,9 @@ final class DeleteCommand implements Callable<Integer> {
         RetentionPlanner.Plan plan = confirm ? retention.execute(policy, now, Duration.ofSeconds(waitSeconds)) : retention.plan(policy, now);
         PrintStream out = ctx.out();
         String verb = confirm ? "deleted" : "would delete";
+        String column = "%-" + (verb.length() + 2) + "s"; // "keep" lines up under the verb
         for (RetentionPlanner.Decision d : plan.backups()) {
-            out.println((d.delete() ? verb + "  " : "keep          ".substring(0, verb.length() + 2)) + "backup " + d.backup().id()
+            out.println(String.format(column, d.delete() ? verb : "keep") + "backup " + d.backup().id()
                     + " (ended " + Times.format(d.backup().stopTime()) + ", " + Format.bytes(d.backup().storedSize()) + ")"
                     + (d.delete() ? "" : ": " + d.reason()));
         }

@@ -52,6 +52,9 @@ public final class KeysetFile {
         } catch (FileAlreadyExistsException e) {
             throw new WaldenException("keyset file " + file + " already exists; walden does not overwrite keys",
                     "to add a new key to it run 'walden key rotate " + file + "'; to start over pick another file name");
+        } catch (NoSuchFileException e) {
+            throw new WaldenException("cannot write keyset file " + file + ": its folder " + file.toAbsolutePath().getParent()
+                    + " does not exist", "create the folder first (mkdir -p, mode 0700), or pick another path");
         } catch (IOException e) {
             throw new WaldenException("cannot write keyset file " + file + ": " + e.getMessage(), "check that the folder exists and is writable");
         }

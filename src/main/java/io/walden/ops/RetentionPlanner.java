@@ -92,30 +92,19 @@ public final class RetentionPlanner {
         if (pinned.contains(m.id())) {
             return new Decision(m, false, "pinned ('walden unkeep " + m.id() + "' releases it)");
         }
+        // a backup stays when any rule given keeps it (a Policy always has at least one rule)
         List<String> keepBecause = new ArrayList<>();
-        boolean anyDeleteRule = false;
-        if (policy.retainFull().isPresent()) {
-            anyDeleteRule = true;
-            if (index >= count - policy.retainFull().get()) {
-                keepBecause.add("one of the newest " + policy.retainFull().get());
-            }
+        if (policy.retainFull().isPresent() && index >= count - policy.retainFull().get()) {
+            keepBecause.add("one of the newest " + policy.retainFull().get());
         }
-        if (policy.before().isPresent()) {
-            anyDeleteRule = true;
-            if (!m.stopTime().isBefore(policy.before().get())) {
-                keepBecause.add("ended after the --before time");
-            }
+        if (policy.before().isPresent() && !m.stopTime().isBefore(policy.before().get())) {
+            keepBecause.add("ended after the --before time");
         }
-        if (policy.olderThan().isPresent()) {
-            anyDeleteRule = true;
-            if (index >= spanStart) {
-                keepBecause.add("needed to restore to any time in the last " + format(policy.olderThan().get()));
-            }
+        if (policy.olderThan().isPresent() && index >= spanStart) {
+            keepBecause.add("needed to restore to any time in the last " + format(policy.olderThan().get()));
         }
-        if (!keepBecause.isEmpty() || !anyDeleteRule) {
-            return new Decision(m, false, String.join(", ", keepBecause));
-        }
-        return new Decision(m, true, "outside the retention policy");
+        return keepBecause.isEmpty() ? new Decision(m, true, "outside the retention policy")
+                : new Decision(m, false, String.join(", ", keepBecause));
     }
 
     private static String format(Duration d) {

@@ -51,6 +51,8 @@ public final class Verifier {
     }
 
     private final Repository repository;
+    /** History files read once per run, whatever the number of backups that follow a timeline. */
+    private final Map<Integer, TimelineHistory> histories = new HashMap<>();
 
     public Verifier(Repository repository) {
         this.repository = repository;
@@ -70,13 +72,13 @@ public final class Verifier {
         }
         List<ArchivedWal> wal = repository.wal();
         Map<String, SegmentSummary> summaries = repository.walSummaries(wal);
+        Map<String, ArchivedWal> byName = byName(wal);
         List<Problem> walProblems = new ArrayList<>();
         Set<String> toRead = new TreeSet<>();
         for (Manifest m : chosen) {
-            walProblems.addAll(walContinuity(m, wal, summaries, scope.to(), toRead));
+            walProblems.addAll(walContinuity(m, wal, byName, summaries, scope.to(), toRead));
         }
         int read = 0;
-        Map<String, ArchivedWal> byName = byName(wal);
         for (String name : toRead) {
             ArchivedWal w = byName.get(name);
             try (ObjectDecoder in = repository.read(w.key())) {
@@ -161,10 +163,10 @@ public final class Verifier {
     }
 
     /** Checks the WAL a restore from {@code m} reads, and collects the segments to read back. */
-    private List<Problem> walContinuity(Manifest m, List<ArchivedWal> wal, Map<String, SegmentSummary> summaries,
-                                        Optional<Instant> until, Set<String> toRead) throws IOException {
+    private List<Problem> walContinuity(Manifest m, List<ArchivedWal> wal, Map<String, ArchivedWal> byName,
+                                        Map<String, SegmentSummary> summaries, Optional<Instant> until, Set<String> toRead)
+            throws IOException {
         List<Problem> problems = new ArrayList<>();
-        Map<String, ArchivedWal> byName = byName(wal);
         int newest = wal.stream().filter(w -> w.file().kind() == WalFileName.Kind.SEGMENT)
                 .mapToInt(w -> w.file().timeline()).max().orElse(m.timeline());
         TimelineHistory history = lineageFor(m, newest, byName, problems);
@@ -207,12 +209,21 @@ public final class Verifier {
                         + " (its segments are archived, its history is not)"));
                 continue;
             }
-            TimelineHistory h = repository.history(tli);
+            TimelineHistory h = history(tli);
             if (h.contains(m.timeline(), m.stopLsn())) {
                 return h;
             }
         }
         return TimelineHistory.root(m.timeline());
+    }
+
+    private TimelineHistory history(int tli) throws IOException {
+        TimelineHistory h = histories.get(tli);
+        if (h == null) {
+            h = repository.history(tli);
+            histories.put(tli, h);
+        }
+        return h;
     }
 
     private static Map<String, ArchivedWal> byName(List<ArchivedWal> wal) {

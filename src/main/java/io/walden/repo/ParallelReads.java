@@ -47,13 +47,7 @@ final class ParallelReads {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IOException(e.getCause());
+            throw io.walden.error.TaskFailure.unwrap(e);
         }
     }
 }

@@ -169,33 +169,29 @@ public final class Repository implements AutoCloseable {
 
     /** The fixed part of an object's header (compression, key id), read without reading the object. */
     public ObjectHeader header(String key) throws IOException {
-        try (InputStream in = storage.open(key, 0, ObjectHeader.FIXED_LENGTH)) {
-            return ObjectHeader.readFixed(in.readAllBytes(), key);
-        }
+        return ObjectHeader.readFixed(readPrefix(key, ObjectHeader.FIXED_LENGTH), key);
     }
 
-    /** An object's whole header, metadata included, read with one ranged read (two for large metadata). */
-    public ObjectHeader headerWithMetadata(String key) throws IOException {
-        int guess = 16 * 1024;
-        byte[] head;
-        try (InputStream in = storage.open(key, 0, guess)) {
-            head = in.readAllBytes();
-        } catch (IOException e) {
-            // shorter than the guess: read what there is
-            long size = storage.stat(key).orElseThrow(() -> new ObjectNotFoundException(key, location())).size();
-            try (InputStream in = storage.open(key, 0, Math.min(size, guess))) {
-                head = in.readAllBytes();
-            }
-        }
+    /**
+     * An object's whole header, metadata included, from its first bytes: one ranged read, a second only
+     * for metadata longer than the first guess. {@code size} is the stored size the listing gave.
+     */
+    public ObjectHeader headerWithMetadata(String key, long size) throws IOException {
+        byte[] head = readPrefix(key, Math.min(size, 16 * 1024));
         if (head.length >= ObjectHeader.FIXED_LENGTH) {
             int metaLength = java.nio.ByteBuffer.wrap(head, 10, 4).getInt();
-            if (metaLength > 0 && ObjectHeader.FIXED_LENGTH + metaLength > head.length && metaLength <= 64 * 1024) {
-                try (InputStream in = storage.open(key, 0, ObjectHeader.FIXED_LENGTH + metaLength)) {
-                    head = in.readAllBytes();
-                }
+            long needed = ObjectHeader.FIXED_LENGTH + (long) metaLength;
+            if (metaLength > 0 && needed > head.length && needed <= size) {
+                head = readPrefix(key, needed);
             }
         }
         return ObjectHeader.parse(head, key);
+    }
+
+    private byte[] readPrefix(String key, long length) throws IOException {
+        try (InputStream in = storage.open(key, 0, length)) {
+            return in.readAllBytes();
+        }
     }
 
     /**
@@ -203,16 +199,7 @@ public final class Repository implements AutoCloseable {
      * walden, or one its decoder could not read) are absent.
      */
     public Map<String, SegmentSummary> walSummaries(List<ArchivedWal> files) throws IOException {
-        List<ArchivedWal> segments = files.stream().filter(w -> w.file().kind() == WalFileName.Kind.SEGMENT
-                || w.file().kind() == WalFileName.Kind.PARTIAL).toList();
-        List<Optional<SegmentSummary>> read = ParallelReads.map(segments,
-                w -> WalMetadata.parse(headerWithMetadata(w.key()).metadata()).map(WalMetadata::summary));
-        Map<String, SegmentSummary> out = new java.util.HashMap<>();
-        for (int i = 0; i < segments.size(); i++) {
-            String name = segments.get(i).file().name();
-            read.get(i).ifPresent(summary -> out.put(name, summary));
-        }
-        return out;
+        return new WalSummaries(this, files).all();
     }
 
     /** The plaintext length and SHA-256 recorded at the end of an object, read without reading it all. */

@@ -11,6 +11,7 @@ import io.walden.wal.WalFileName;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Collection;
 import java.util.List;
 import io.walden.wal.decode.RestorePoint;
 import io.walden.wal.decode.SegmentSummary;
@@ -28,7 +29,28 @@ public final class RestorePlanner {
     private final List<ArchivedWal> wal;
     private final IntFunction<TimelineHistory> histories;
     private final String repository;
-    private final Map<String, SegmentSummary> summaries;
+    private final Summaries summaries;
+
+    /** Decoded segment summaries: one by name (read on demand), or all of them (for names of restore points). */
+    public interface Summaries {
+        Optional<SegmentSummary> of(String segmentName);
+
+        Collection<SegmentSummary> all();
+
+        static Summaries of(Map<String, SegmentSummary> map) {
+            return new Summaries() {
+                @Override
+                public Optional<SegmentSummary> of(String segmentName) {
+                    return Optional.ofNullable(map.get(segmentName));
+                }
+
+                @Override
+                public Collection<SegmentSummary> all() {
+                    return map.values();
+                }
+            };
+        }
+    }
 
     /**
      * @param backups   complete backups, any order
@@ -44,6 +66,11 @@ public final class RestorePlanner {
      *                  segment has one, the window ends at the last commit it holds instead of its arrival
      */
     public RestorePlanner(List<Manifest> backups, List<ArchivedWal> wal, Map<String, SegmentSummary> summaries,
+                          IntFunction<TimelineHistory> histories, String repository) {
+        this(backups, wal, Summaries.of(summaries), histories, repository);
+    }
+
+    public RestorePlanner(List<Manifest> backups, List<ArchivedWal> wal, Summaries summaries,
                           IntFunction<TimelineHistory> histories, String repository) {
         this.summaries = summaries;
         this.backups = backups.stream().sorted(Comparator.comparing(Manifest::stopLsn).thenComparing(Manifest::stopTime)).toList();
@@ -154,8 +181,7 @@ public final class RestorePlanner {
                     "this backup cannot be restored; choose another with --backup, and take a new backup");
         }
         Instant to = last.archived().isBefore(chosen.stopTime()) ? chosen.stopTime() : last.archived();
-        SegmentSummary lastSummary = summaries.get(lastSeg.name());
-        if (lastSummary != null) {
+        if (summaries.of(lastSeg.name()).isPresent()) {
             // decoded WAL: the last commit is the last moment a time target can reach
             Instant lastCommit = lastCommitFrom(SegmentName.parse(chosen.startSegment(), segSize), lastSeg, history);
             to = lastCommit != null && lastCommit.isAfter(chosen.stopTime()) ? lastCommit : chosen.stopTime();
@@ -163,16 +189,19 @@ public final class RestorePlanner {
         return new RecoverableWindow(oldest.stopTime(), to, oldest.stopLsn(), lastSeg.endLsn(), history.timeline());
     }
 
+    /**
+     * The last commit in the walked segments, searched from the end: commit times follow WAL order, so the
+     * newest segment holding a commit has it, and a restore reads a few headers instead of all of them.
+     */
     private Instant lastCommitFrom(SegmentName first, SegmentName last, TimelineHistory history) {
-        Instant latest = null;
-        for (SegmentName s = first; s.segmentNumber() <= last.segmentNumber(); s = s.next()) {
-            SegmentSummary summary = summaries.get(s.onTimeline(timelineOf(s, history)).name());
-            if (summary != null && summary.lastCommitTime() != null
-                    && (latest == null || summary.lastCommitTime().isAfter(latest))) {
-                latest = summary.lastCommitTime();
+        for (long n = last.segmentNumber(); n >= first.segmentNumber(); n--) {
+            SegmentName s = new SegmentName(last.timeline(), n, last.segmentSize());
+            Optional<SegmentSummary> summary = summaries.of(s.onTimeline(timelineOf(s, history)).name());
+            if (summary.isPresent() && summary.get().lastCommitTime() != null) {
+                return summary.get().lastCommitTime();
             }
         }
-        return latest;
+        return null;
     }
 
     /** The timeline whose copy of segment s recovery reads: the newest one of the lineage that has begun by its end. */
@@ -205,7 +234,7 @@ public final class RestorePlanner {
             }
             case RecoveryTarget.Name n -> {
                 if (restorePointLsn.isEmpty()) {
-                    List<String> known = summaries.values().stream().flatMap(s -> s.restorePoints().stream())
+                    List<String> known = summaries.all().stream().flatMap(s -> s.restorePoints().stream())
                             .map(RestorePoint::name).distinct().sorted().toList();
                     throw new WaldenException("no restore point named '" + n.name() + "' in the archived WAL of the repository at "
                             + repository, (known.isEmpty() ? "the archived WAL holds no restore points"

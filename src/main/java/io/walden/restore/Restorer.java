@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import io.walden.repo.WalSummaries;
 import io.walden.wal.decode.SegmentSummary;
 import java.util.Optional;
 import java.util.function.LongConsumer;
@@ -107,15 +108,21 @@ public final class Restorer {
     private RestorePlan plan(RepositoryIdentity identity) throws IOException {
         List<Manifest> backups = repository.backups();
         List<ArchivedWal> wal = repository.wal();
-        Map<String, SegmentSummary> summaries = repository.walSummaries(wal);
+        WalSummaries walSummaries = new WalSummaries(repository, wal);
+        RestorePlanner.Summaries summaries = RestorePlanner.Summaries.of(Map.of());
         Optional<Lsn> restorePoint = Optional.empty();
         if (request.target() instanceof RecoveryTarget.Name n) {
-            restorePoint = summaries.values().stream().flatMap(s -> s.restorePoints().stream())
+            // a name can be anywhere: every summary is needed
+            Map<String, SegmentSummary> all = walSummaries.all();
+            summaries = RestorePlanner.Summaries.of(all);
+            restorePoint = all.values().stream().flatMap(s -> s.restorePoints().stream())
                     .filter(p -> p.name().equals(n.name())).map(p -> p.lsn()).max(Lsn::compareTo);
-            if (restorePoint.isEmpty() && summaries.size() < wal.stream().filter(w -> w.file().kind() == io.walden.wal.WalFileName.Kind.SEGMENT).count()) {
+            if (restorePoint.isEmpty() && all.size() < wal.stream().filter(w -> w.file().kind() == io.walden.wal.WalFileName.Kind.SEGMENT).count()) {
                 // segments archived without a summary: look for the name in their bytes
                 restorePoint = new RestorePointFinder(repository).find(n.name(), wal, identity.walSegmentSize());
             }
+        } else {
+            summaries = lazily(walSummaries);
         }
         RestorePlanner planner = new RestorePlanner(backups, wal, summaries, tli -> {
             try {
@@ -125,6 +132,25 @@ public final class Restorer {
             }
         }, repository.location());
         return planner.plan(request.target(), request.timelineNumber(), request.backupId(), restorePoint);
+    }
+
+    /** Summaries read only where the planner looks (the end of the window). */
+    private static RestorePlanner.Summaries lazily(WalSummaries walSummaries) {
+        return new RestorePlanner.Summaries() {
+            @Override
+            public Optional<SegmentSummary> of(String segmentName) {
+                return walSummaries.of(segmentName);
+            }
+
+            @Override
+            public java.util.Collection<SegmentSummary> all() {
+                try {
+                    return walSummaries.all().values();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
     }
 
     private State inspect(Path pgdata) throws IOException {

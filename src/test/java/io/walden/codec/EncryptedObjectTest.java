@@ -139,7 +139,10 @@ class EncryptedObjectTest {
     void keysetJsonRoundTripsAndNeverShowsInMessages() {
         Keyring parsed = Keyring.parse(KEYS.toJson(), "copy");
         assertThat(parsed.keyIds()).isEqualTo(KEYS.keyIds());
-        assertThat(KEYS.toString()).doesNotContain(KEYS.toJson()).contains(Keyring.formatId(KEYS.primaryKeyId()));
+        assertThat(KEYS.toString()).contains(Keyring.formatId(KEYS.primaryKeyId()));
+        for (String secret : KeyMaterial.secrets(KEYS)) {
+            assertThat(KEYS.toString()).doesNotContain(secret);
+        }
         String secretLooking = "{\"primaryKeyId\": 1, \"key\": [{\"keyData\": {\"value\": \"c2VjcmV0c2VjcmV0\"}}]}";
         assertThatThrownBy(() -> Keyring.parse(secretLooking, "WALDEN_ENCRYPTION_KEY"))
                 .isInstanceOf(WaldenException.class)

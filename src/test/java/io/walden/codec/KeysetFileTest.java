@@ -58,6 +58,14 @@ class KeysetFileTest {
     }
 
     @Test
+    void aKeysetInAMissingFolderGetsAMessageNamingTheFolder() {
+        Path file = dir.resolve("no/such/folder/k");
+        assertThatThrownBy(() -> KeysetFile.create(file, Keyring.generate(file.toString())))
+                .isInstanceOf(WaldenException.class)
+                .hasMessage("cannot write keyset file " + file + ": its folder " + dir.resolve("no/such/folder") + " does not exist");
+    }
+
+    @Test
     void aMissingOrForeignFileGetsAMessage() throws IOException {
         assertThatThrownBy(() -> KeysetFile.read(dir.resolve("none")))
                 .hasMessage("keyset file " + dir.resolve("none") + " does not exist");

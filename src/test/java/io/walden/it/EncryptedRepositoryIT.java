@@ -49,6 +49,9 @@ class EncryptedRepositoryIT {
             assertThat(info.path("objectsByCompression").has("lz4")).as(info.toString()).isTrue();
             assertThat(info.path("objectsByCompression").has("zstd")).as(info.toString()).isTrue();
             assertThat(grepRepository(s.repo, "plaintext-marker-")).as("no plaintext in the repository").isFalse();
+            for (String secret : io.walden.codec.KeyMaterial.secrets(io.walden.codec.KeysetFile.read(keyset))) {
+                assertThat(grepRepository(s.repo, secret)).as("no key in the repository").isFalse();
+            }
 
             // the first backup was written with the first key, the WAL after it with both
             Cli.Result r = s.restore("--backup", first, "--target-time", target);
@@ -66,7 +69,7 @@ class EncryptedRepositoryIT {
             Path other = s.base.resolve("other.keyset");
             s.ok("key", "generate", other.toString());
             String pgdata = s.pg.pgdata().toString();
-            var before = listing(s.pg.pgdata());
+            var before = TestDirs.pgdataListing(s.pg.pgdata());
 
             Cli.Result wrong = s.cli.with("WALDEN_ENCRYPTION_KEY_FILE", other.toString()).run("restore", "--pgdata", pgdata);
             assertThat(wrong.exit()).as(wrong.toString()).isEqualTo(1);
@@ -77,7 +80,7 @@ class EncryptedRepositoryIT {
             assertThat(none.exit()).isEqualTo(1);
             assertThat(none.err()).startsWith("walden: the repository at " + s.repo + " is encrypted, and no key was given\n");
 
-            assertThat(listing(s.pg.pgdata())).isEqualTo(before);
+            assertThat(TestDirs.pgdataListing(s.pg.pgdata())).isEqualTo(before);
             assertThat(s.count("t")).isEqualTo(42);
             assertThat(s.cli.run("list").out().lines().count()).as("still one backup").isEqualTo(2);
         }
@@ -112,12 +115,5 @@ class EncryptedRepositoryIT {
             }
         }
         return false;
-    }
-
-    private static java.util.List<String> listing(Path dir) throws Exception {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(p -> !p.toString().contains("pg_stat_tmp") && !p.toString().contains("pg_wal"))
-                    .map(p -> dir.relativize(p).toString()).sorted().toList();
-        }
     }
 }

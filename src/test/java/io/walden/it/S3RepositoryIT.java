@@ -6,12 +6,9 @@ import io.walden.pg.ShellQuote;
 import io.walden.storage.s3.S3TestEndpoint;
 import org.junit.jupiter.api.Test;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,7 +24,7 @@ class S3RepositoryIT {
         Path keys = TestKeys.generate(base);
         Map<String, String> env = new HashMap<>(s3.env());
         env.put("WALDEN_ENCRYPTION_KEY_FILE", keys.toString());
-        String prefix = "it-" + HexFormat.of().formatHex(java.nio.ByteBuffer.allocate(8).putLong(System.nanoTime()).array()) + "/15";
+        String prefix = "it-" + Long.toHexString(System.nanoTime()) + "/15";
         return new Scenario.Setup(s3.repo(prefix), null, " --encryption-key-file " + ShellQuote.quote(keys.toString()), env, true);
     }
 
@@ -55,11 +52,11 @@ class S3RepositoryIT {
             // a keyset without the repository's keys: refused before PGDATA is touched
             Path other = s.base.resolve("other.keyset");
             s.ok("key", "generate", other.toString());
-            var before = listing(s.pg.pgdata());
+            var before = TestDirs.pgdataListing(s.pg.pgdata());
             Cli.Result wrong = s.cli.with("WALDEN_ENCRYPTION_KEY_FILE", other.toString()).run("restore", "--pgdata", s.pg.pgdata().toString());
             assertThat(wrong.exit()).as(wrong.toString()).isEqualTo(1);
             assertThat(wrong.err()).contains(", which is not in the keyset from " + other).doesNotContain("Exception");
-            assertThat(listing(s.pg.pgdata())).isEqualTo(before);
+            assertThat(TestDirs.pgdataListing(s.pg.pgdata())).isEqualTo(before);
             assertThat(s.count("t")).isZero();
 
             // PITR from the first backup (first key) through WAL written with both keys
@@ -83,13 +80,6 @@ class S3RepositoryIT {
                 new io.walden.pg.PgCtl(TestCluster.binaries(), cloneDir.resolve("pgdata"), s.pg.osUser())
                         .stop("immediate", java.time.Duration.ofSeconds(60));
             }
-        }
-    }
-
-    private static java.util.List<String> listing(Path dir) throws Exception {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(p -> !p.toString().contains("pg_stat_tmp") && !p.toString().contains("pg_wal"))
-                    .map(p -> dir.relativize(p).toString()).sorted().toList();
         }
     }
 }

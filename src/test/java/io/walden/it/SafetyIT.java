@@ -46,7 +46,7 @@ class SafetyIT {
             s.pg.sql("CREATE TABLE t (id int)", "INSERT INTO t SELECT generate_series(1, 10)");
             s.backup();
             s.pg.sql("SELECT pg_switch_wal()");
-            List<String> before = listing(s.pg.pgdata());
+            List<String> before = TestDirs.pgdataListing(s.pg.pgdata());
             String pgdata = s.pg.pgdata().toString();
 
             Cli.Result noZone = s.cli.run("restore", "--pgdata", pgdata, "--target-time", "2026-02-13 14:30:00");
@@ -78,7 +78,7 @@ class SafetyIT {
             assertThat(noRepo.exit()).isEqualTo(2);
             assertThat(noRepo.err()).isEqualTo("walden: no repository given\nHINT: pass --repo PATH, or set WALDEN_REPO\n");
 
-            assertThat(listing(s.pg.pgdata())).isEqualTo(before);
+            assertThat(TestDirs.pgdataListing(s.pg.pgdata())).isEqualTo(before);
             assertThat(s.pg.isRunning()).isTrue();
             assertThat(s.count("t")).isEqualTo(10);
         }
@@ -199,13 +199,6 @@ class SafetyIT {
             int b = f.read();
             f.seek(at);
             f.write(b ^ 0x5A);
-        }
-    }
-
-    private static List<String> listing(Path dir) throws IOException {
-        try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(p -> !p.toString().contains("pg_stat_tmp") && !p.toString().contains("pg_wal"))
-                    .map(p -> dir.relativize(p).toString()).sorted().toList();
         }
     }
 }

@@ -103,4 +103,17 @@ public final class TestDirs {
     private static final class ServerUserHolder {
         static final String USER = OsUser.unprivilegedServerUser();
     }
+
+    /**
+     * Every path under a PGDATA, relative and sorted, leaving out what a running server changes by itself
+     * (pg_wal, pg_stat_tmp): two equal listings mean nothing was written, moved or removed.
+     */
+    public static java.util.List<String> pgdataListing(Path pgdata) {
+        try (java.util.stream.Stream<Path> files = Files.walk(pgdata)) {
+            return files.filter(p -> !p.toString().contains("pg_stat_tmp") && !p.toString().contains("pg_wal"))
+                    .map(p -> pgdata.relativize(p).toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
 }

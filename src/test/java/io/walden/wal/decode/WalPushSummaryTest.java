@@ -61,7 +61,7 @@ class WalPushSummaryTest {
         new WalPusher(repo).push(seg);
 
         String key = ObjectKeys.wal(WalFileName.parse("000000010000000000000003").orElseThrow());
-        SegmentSummary s = WalMetadata.parse(repo.headerWithMetadata(key).metadata()).orElseThrow().summary();
+        SegmentSummary s = WalMetadata.parse(repo.headerWithMetadata(key, repo.wal().get(0).storedSize()).metadata()).orElseThrow().summary();
         assertThat(s.commits()).isEqualTo(2);
         assertThat(s.firstCommitTime()).isEqualTo(T0);
         assertThat(s.lastCommitTime()).isEqualTo(T0.plusSeconds(2));
