@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -31,18 +32,26 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Takes a full base backup of the running server whose PGDATA is on this host: start the backup, copy
- * PGDATA in parallel into data objects, stop the backup, wait until the WAL from start to stop is in the
- * repository, and only then write the manifest, which makes the backup exist.
+ * Takes a base backup (full, or incremental against the newest one; see BackupKind) of the running
+ * server whose PGDATA is on this host: start the backup, copy PGDATA in parallel into data objects, stop
+ * the backup, wait until the WAL from start to stop is in the repository, and only then write the
+ * manifest, which makes the backup exist.
  */
 public final class Backuper {
 
-    /** {@code lockWait}: how long to queue behind another backup holding the repository's lock. */
+    /**
+     * {@code lockWait}: how long to queue behind another backup holding the repository's lock;
+     * {@code fullEvery} and {@code maxChain}: when {@link BackupKind} starts a new full backup.
+     */
     public record Options(Path pgdata, String label, int jobs,
-                          boolean fastCheckpoint, Duration archiveTimeout, String waldenVersion, Duration lockWait) {}
+                          boolean fastCheckpoint, Duration archiveTimeout, String waldenVersion, Duration lockWait,
+                          BackupKind.Requested type, Duration fullEvery, int maxChain) {}
 
-    /** Told how many bytes are to be copied, then how many were. */
+    /** Told what kind of backup this is, how many bytes are to be read, then how many were. */
     public interface Progress {
+        default void kind(BackupKind.Decision decision) {
+        }
+
         void started(long totalBytes);
 
         void copied(long bytes);
@@ -74,10 +83,14 @@ public final class Backuper {
     }
 
     private Manifest take(ServerFacts facts, Path pgdata, RepositoryIdentity identity) throws IOException {
+        List<Manifest> backups = repository.backups();
         Set<String> taken = new HashSet<>();
-        repository.backups().forEach(m -> taken.add(m.id()));
+        backups.forEach(m -> taken.add(m.id()));
         Instant startTime = Instant.now();
         String id = BackupIds.next(startTime, taken);
+        BackupKind.Decision kind = BackupKind.decide(options.type(), backups, startTime, options.fullEvery(), options.maxChain());
+        progress.kind(kind);
+        Optional<ParentBackup> parent = kind.parent().map(ParentBackup::of);
 
         BackupControl control = new BackupControl(connection, facts.versionNum());
         Lsn startLsn = control.start("walden " + id, options.fastCheckpoint());
@@ -86,7 +99,7 @@ public final class Backuper {
             PgdataScan scan = new PgdataScanner(pgdata).scan();
             BackupPlan plan = BackupPlan.of(scan.files());
             progress.started(plan.totalBytes());
-            List<UnitCopier.Copied> copied = copyAll(id, pgdata, plan);
+            List<UnitCopier.Copied> copied = copyAll(id, pgdata, plan, parent);
 
             // End the backup; PostgreSQL hands back the backup_label to store with it.
             BackupControl.Stopped stopped = control.stop();
@@ -100,7 +113,7 @@ public final class Backuper {
             waitForWal(first, last);
 
             Manifest manifest = manifest(id, facts, identity, startTime, stopTime, startLsn, stopped, timeline,
-                    first, last, nextXid, scan, copied);
+                    first, last, nextXid, scan, copied, parent);
             repository.writeManifest(manifest);
             return manifest;
         } catch (IOException | RuntimeException e) {
@@ -141,9 +154,10 @@ public final class Backuper {
         return serverDir;
     }
 
-    private List<UnitCopier.Copied> copyAll(String id, Path pgdata, BackupPlan plan) throws IOException {
+    private List<UnitCopier.Copied> copyAll(String id, Path pgdata, BackupPlan plan, Optional<ParentBackup> parent)
+            throws IOException {
         AtomicLong done = new AtomicLong();
-        UnitCopier copier = new UnitCopier(repository, id, pgdata, n -> {
+        UnitCopier copier = new UnitCopier(repository, id, pgdata, parent, n -> {
             done.addAndGet(n);
             progress.copied(n);
         });
@@ -212,12 +226,15 @@ public final class Backuper {
 
     private Manifest manifest(String id, ServerFacts facts, RepositoryIdentity identity, Instant startTime, Instant stopTime,
                               Lsn startLsn, BackupControl.Stopped stopped, int timeline, SegmentName first,
-                              SegmentName last, long nextXid, PgdataScan scan, List<UnitCopier.Copied> copied) {
+                              SegmentName last, long nextXid, PgdataScan scan, List<UnitCopier.Copied> copied,
+                              Optional<ParentBackup> parent) {
         List<FileEntry> files = new ArrayList<>();
         List<DataObject> objects = new ArrayList<>();
         Set<String> copiedPaths = new HashSet<>();
+        long maps = 0;
         for (UnitCopier.Copied c : copied) {
-            objects.add(c.object());
+            c.object().ifPresent(objects::add);
+            maps += c.mapStoredSize();
             for (FileEntry f : c.files()) {
                 files.add(f);
                 copiedPaths.add(f.path());
@@ -231,11 +248,12 @@ public final class Backuper {
         files.sort(Comparator.comparing(FileEntry::path));
         objects.sort(Comparator.comparing(DataObject::name));
         long original = files.stream().mapToLong(FileEntry::size).sum();
-        long stored = objects.stream().mapToLong(DataObject::storedSize).sum();
+        long stored = objects.stream().mapToLong(DataObject::storedSize).sum() + maps;
         return new Manifest(Manifest.FORMAT, id, options.label(), startTime, stopTime, startLsn, stopped.stopLsn(), timeline,
                 facts.versionNum(), identity.systemIdentifier(), facts.walSegmentSize(), first.name(), last.name(),
                 stopped.backupLabel(), stopped.tablespaceMap(), nextXid < 0 ? null : nextXid,
-                repository.codec().compression().toString(), scan.directories(), files, objects, original, stored, options.waldenVersion());
+                repository.codec().compression().toString(), scan.directories(), files, objects, original, stored, options.waldenVersion(),
+                parent.isPresent() ? Manifest.INCREMENTAL : Manifest.FULL, parent.map(ParentBackup::id).orElse(null));
     }
 
     /** Ends the server's backup mode if still on and removes what this backup wrote; nothing may look complete. */

@@ -1,6 +1,8 @@
 package io.walden.cli;
 
+import io.walden.backup.BackupKind;
 import io.walden.backup.Backuper;
+import io.walden.error.UsageException;
 import io.walden.repo.Json;
 import io.walden.repo.Manifest;
 import io.walden.repo.Repository;
@@ -17,8 +19,12 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** walden backup. */
-@Command(name = "backup", description = "Take a full base backup of the running server whose PGDATA is on this host.",
-        footer = {"", "Example:", "  PGPORT=5432 walden --repo /backups/main backup --pgdata /var/lib/postgresql/15/main --label nightly"})
+@Command(name = "backup", description = {"Take a base backup of the running server whose PGDATA is on this host.",
+        "An incremental backup stores only the blocks changed since the newest backup; restore rebuilds the files"
+                + " from its chain. By default a backup is incremental unless the newest full one is older than"
+                + " --full-every or the chain has --max-chain incremental backups."},
+        footer = {"", "Examples:", "  PGPORT=5432 walden --repo /backups/main backup --pgdata /var/lib/postgresql/15/main --label nightly",
+                "  walden --repo /backups/main backup --type full"})
 final class BackupCommand implements Callable<Integer> {
     @ParentCommand
     WaldenCommand parent;
@@ -46,17 +52,38 @@ final class BackupCommand implements Callable<Integer> {
             description = "How long to wait for the backup's WAL to be archived (default 120).")
     long archiveTimeout;
 
+    @Option(names = "--type", paramLabel = "full|incr|auto", defaultValue = "auto",
+            description = "full, incr (against the newest backup), or auto (default): incr unless a new full is due.")
+    String type;
+
+    @Option(names = "--full-every", paramLabel = "AGE", defaultValue = "7d", converter = CheckCommand.AgeConverter.class,
+            description = "With --type auto, take a full backup when the newest full is older than this (default 7d).")
+    Duration fullEvery;
+
+    @Option(names = "--max-chain", paramLabel = "N", defaultValue = "10",
+            description = "Incremental backups at most between two full ones (default 10); a restore needs every link.")
+    int maxChain;
+
     @Override
     public Integer call() throws Exception {
         Context ctx = parent.context();
+        BackupKind.Requested requested = requested(type);
+        if (maxChain < 1) {
+            throw new UsageException("--max-chain must be at least 1, not " + maxChain, "use --type full to take a full backup");
+        }
         Repository repository = ctx.repository();
         Progress progress = new Progress(ctx.err());
         Backuper.Options options = new Backuper.Options(pgdata, label, jobs != null ? jobs : Runtime.getRuntime().availableProcessors(),
                 !spread, Duration.ofSeconds(archiveTimeout), VersionCommand.version(),
-                Duration.ofSeconds(waitSeconds));
+                Duration.ofSeconds(waitSeconds), requested, fullEvery, maxChain);
         Manifest m;
         try (Connection c = ctx.connector(pgUrl, pgdata).open()) {
             m = new Backuper(repository, c, options, new Backuper.Progress() {
+                @Override
+                public void kind(BackupKind.Decision decision) {
+                    ctx.err().println((decision.incremental() ? "incremental backup " : "full backup: ") + decision.reason());
+                }
+
                 @Override
                 public void started(long totalBytes) {
                     progress.total(totalBytes);
@@ -76,7 +103,7 @@ final class BackupCommand implements Callable<Integer> {
             ctx.out().println(Json.mapper().writeValueAsString(summary(m)));
             return 0;
         }
-        ctx.out().printf("backup %s complete%n", m.id());
+        ctx.out().printf("backup %s complete (%s)%n", m.id(), m.incremental() ? "incremental against " + m.parent() : "full");
         ctx.out().printf("  size      %s, stored %s (%s), %d files%n", Format.bytes(m.originalSize()), Format.bytes(m.storedSize()),
                 m.compression(), m.files().size());
         ctx.out().printf("  duration  %s (%s)%n", Format.duration(m.duration()), Format.rate(m.originalSize(), m.duration()));
@@ -85,10 +112,22 @@ final class BackupCommand implements Callable<Integer> {
         return 0;
     }
 
+    private static BackupKind.Requested requested(String type) {
+        return switch (type.toLowerCase(java.util.Locale.ROOT)) {
+            case "full" -> BackupKind.Requested.FULL;
+            case "incr", "incremental" -> BackupKind.Requested.INCR;
+            case "auto" -> BackupKind.Requested.AUTO;
+            default -> throw new UsageException("--type must be full, incr or auto, not '" + type + "'",
+                    "e.g. --type full for a new full backup");
+        };
+    }
+
     static Map<String, Object> summary(Manifest m) {
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("id", m.id());
         s.put("label", m.label());
+        s.put("type", m.incremental() ? Manifest.INCREMENTAL : Manifest.FULL);
+        s.put("parent", m.parent());
         s.put("startTime", m.startTime());
         s.put("stopTime", m.stopTime());
         s.put("startLsn", m.startLsn());

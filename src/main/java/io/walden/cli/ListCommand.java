@@ -44,10 +44,10 @@ final class ListCommand implements Callable<Integer> {
             ctx.out().println("next: walden --repo " + repository.location() + " backup");
             return 0;
         }
-        String fmt = "%-18s %-19s %-19s %-12s %-12s %3s %9s %9s %4s%n";
-        ctx.out().printf(fmt, "ID", "START (UTC)", "STOP (UTC)", "START LSN", "STOP LSN", "TLI", "SIZE", "STORED", "PG");
+        String fmt = "%-18s %-4s %-19s %-19s %-12s %-12s %3s %9s %9s %4s%n";
+        ctx.out().printf(fmt, "ID", "TYPE", "START (UTC)", "STOP (UTC)", "START LSN", "STOP LSN", "TLI", "SIZE", "STORED", "PG");
         for (Manifest m : backups) {
-            ctx.out().printf(fmt, m.id(), Format.time(m.startTime()), Format.time(m.stopTime()), m.startLsn(), m.stopLsn(),
+            ctx.out().printf(fmt, m.id(), m.incremental() ? Manifest.INCREMENTAL : Manifest.FULL, Format.time(m.startTime()), Format.time(m.stopTime()), m.startLsn(), m.stopLsn(),
                     m.timeline(), Format.bytes(m.originalSize()), Format.bytes(m.storedSize()), m.pgMajor());
         }
         return 0;

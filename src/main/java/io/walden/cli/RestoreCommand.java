@@ -73,6 +73,11 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Restore into a non-empty PGDATA that is not this repository's cluster.")
     boolean force;
 
+    @Option(names = "--delta", description = {"Restore over the existing cluster in PGDATA: keep its files whose SHA-256"
+            + " matches the backup, rewrite the rest, remove what the backup does not have. Much faster when little"
+            + " changed, but there is no pre-restore snapshot to go back to."})
+    boolean delta;
+
     @Option(names = "--no-start", description = "Write the files and recovery settings, do not start PostgreSQL.")
     boolean noStart;
 
@@ -105,6 +110,10 @@ final class RestoreCommand implements Callable<Integer> {
             throw new UsageException("--target-timeline must be latest, current or a number, not '" + timeline + "'");
         }
         boolean cloning = from != null;
+        if (delta && cloning) {
+            throw new UsageException("--delta restores over this repository's own cluster; a clone (--from) needs an empty PGDATA",
+                    "leave out --delta, or --from to restore this instance");
+        }
         String sourceSpec = cloning ? from : ctx.repo;
         Repository source = ctx.repository(sourceSpec, cloning ? "--from" : "--repo");
         String archiveCommand = null;
@@ -127,7 +136,7 @@ final class RestoreCommand implements Callable<Integer> {
                 force, noStart, !noKeep, port == null ? OptionalInt.empty() : OptionalInt.of(port),
                 jobs != null ? jobs : Runtime.getRuntime().availableProcessors(), Duration.ofMinutes(timeoutMinutes),
                 ctx.waldenWithRepo(sourceSpec, "wal-fetch %f %p"), cloning ? (archiveCommand != null ? archiveCommand : "")
-                : null, Optional.ofNullable(pgBin), connector);
+                : null, Optional.ofNullable(pgBin), connector, delta);
         Progress progress = new Progress(ctx.err());
         RestoreResult r;
         try {

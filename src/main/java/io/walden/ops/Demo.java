@@ -1,5 +1,6 @@
 package io.walden.ops;
 
+import io.walden.backup.BackupKind;
 import io.walden.backup.Backuper;
 import io.walden.codec.Compression;
 import io.walden.error.WaldenException;
@@ -102,7 +103,8 @@ public final class Demo {
             Manifest m;
             try (Connection c = connector.open()) {
                 m = new Backuper(repository, c, new Backuper.Options(pgdata, "demo", Runtime.getRuntime().availableProcessors(),
-                        true, Duration.ofSeconds(60), "demo", Duration.ZERO), new NoProgress()).run();
+                        true, Duration.ofSeconds(60), "demo", Duration.ZERO, BackupKind.Requested.FULL, Duration.ofDays(7), 10),
+                        new NoProgress()).run();
             }
             out.printf("   backup %s: %d files, %d kB, stored %d kB, WAL %s to %s%n", m.id(), m.files().size(),
                     m.originalSize() / 1024, m.storedSize() / 1024, m.startLsn(), m.stopLsn());
@@ -126,7 +128,7 @@ public final class Demo {
             step("5. walden restore --target-time '" + Times.format(safe) + "'");
             RestoreRequest request = new RestoreRequest(pgdata, new RecoveryTarget.Time(safe), false, "promote", Optional.empty(),
                     "latest", false, false, false, true, OptionalInt.empty(), Runtime.getRuntime().availableProcessors(),
-                    Duration.ofMinutes(10), walden + " wal-fetch %f %p", null, Optional.of(bins.binDir()), connector);
+                    Duration.ofMinutes(10), walden + " wal-fetch %f %p", null, Optional.of(bins.binDir()), connector, false);
             RestoreResult r = new Restorer(repository, request, n -> { }, line -> out.println("   " + line)).run();
             out.println("   recovery stopped " + (r.stoppedAt() == null ? "at the target" : r.stoppedAt()));
 

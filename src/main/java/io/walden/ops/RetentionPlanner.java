@@ -1,5 +1,6 @@
 package io.walden.ops;
 
+import io.walden.backup.BackupKind;
 import io.walden.error.UsageException;
 import io.walden.repo.ArchivedWal;
 import io.walden.repo.Manifest;
@@ -9,7 +10,9 @@ import io.walden.wal.WalFileName;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -17,7 +20,9 @@ import java.util.Set;
  * Decides what a retention policy deletes, as a plain function of the catalog. Rules that keep restores
  * possible: the newest backup is never deleted; a pinned backup is never deleted; WAL is deleted only below
  * the start of the oldest backup that stays (on every timeline: no restore reads WAL from before the backup
- * it starts from); history files stay (they are tiny and every later timeline needs them).
+ * it starts from); history files stay (they are tiny and every later timeline needs them); a backup an
+ * incremental backup that stays builds on stays too, and --retain-full counts full backups, each with
+ * the incremental backups built on it.
  */
 public final class RetentionPlanner {
 
@@ -60,11 +65,17 @@ public final class RetentionPlanner {
                 }
             }
         }
+        Map<String, Manifest> byId = new HashMap<>();
+        backups.forEach(b -> byId.put(b.id(), b));
+        List<String> fulls = backups.stream().filter(b -> !b.incremental()).map(Manifest::id).toList();
         List<Decision> decisions = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Manifest m = backups.get(i);
-            decisions.add(decide(m, i, n, pinned, policy, spanStart));
+            String root = BackupKind.fullOf(m, byId).map(Manifest::id).orElse(m.id());
+            int fullsFromNewest = fulls.size() - fulls.indexOf(root);
+            decisions.add(decide(m, i, n, fullsFromNewest, pinned, policy, spanStart));
         }
+        keepWhatKeptBackupsBuildOn(decisions, byId);
         Optional<Manifest> oldestKept = decisions.stream().filter(d -> !d.delete()).map(Decision::backup).findFirst();
         List<ArchivedWal> walGone = new ArrayList<>();
         long bytes = decisions.stream().filter(Decision::delete).mapToLong(d -> d.backup().storedSize()).sum();
@@ -85,7 +96,27 @@ public final class RetentionPlanner {
         return new Plan(decisions, walGone, bytes);
     }
 
-    private static Decision decide(Manifest m, int index, int count, Set<String> pinned, Policy policy, int spanStart) {
+    /** An incremental backup that stays needs every backup of its chain. */
+    private static void keepWhatKeptBackupsBuildOn(List<Decision> decisions, Map<String, Manifest> byId) {
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < decisions.size(); i++) {
+            index.put(decisions.get(i).backup().id(), i);
+        }
+        for (int i = decisions.size() - 1; i >= 0; i--) {
+            Decision d = decisions.get(i);
+            if (d.delete() || !d.backup().incremental()) {
+                continue;
+            }
+            Integer parent = index.get(d.backup().parent());
+            if (parent != null && decisions.get(parent).delete()) {
+                decisions.set(parent, new Decision(decisions.get(parent).backup(), false,
+                        "incremental backup " + d.backup().id() + " builds on it"));
+            }
+        }
+    }
+
+    private static Decision decide(Manifest m, int index, int count, int fullsFromNewest, Set<String> pinned, Policy policy,
+                                   int spanStart) {
         if (index == count - 1) {
             return new Decision(m, false, "newest backup");
         }
@@ -94,8 +125,9 @@ public final class RetentionPlanner {
         }
         // a backup stays when any rule given keeps it (a Policy always has at least one rule)
         List<String> keepBecause = new ArrayList<>();
-        if (policy.retainFull().isPresent() && index >= count - policy.retainFull().get()) {
-            keepBecause.add("one of the newest " + policy.retainFull().get());
+        if (policy.retainFull().isPresent() && fullsFromNewest <= policy.retainFull().get()) {
+            keepBecause.add(m.incremental() ? "builds on one of the newest " + policy.retainFull().get() + " full backups"
+                    : "one of the newest " + policy.retainFull().get() + " full backups");
         }
         if (policy.before().isPresent() && !m.stopTime().isBefore(policy.before().get())) {
             keepBecause.add("ended after the --before time");

@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -67,8 +68,8 @@ public final class Verifier {
         }
         List<Manifest> chosen = choose(all, scope);
         List<BackupResult> results = new ArrayList<>();
-        for (Manifest m : chosen) {
-            results.add(verifyBackup(m));
+        for (Manifest m : withAncestors(chosen, all)) {
+            results.add(verifyBackup(m, all));
         }
         List<ArchivedWal> wal = repository.wal();
         Map<String, SegmentSummary> summaries = repository.walSummaries(wal);
@@ -113,12 +114,39 @@ public final class Verifier {
         return scope.all() ? all : List.of(all.get(all.size() - 1));
     }
 
-    private BackupResult verifyBackup(Manifest m) throws IOException {
+    /** A restore of an incremental backup reads the objects of every backup its chain builds on. */
+    private static List<Manifest> withAncestors(List<Manifest> chosen, List<Manifest> all) {
+        Map<String, Manifest> byId = new HashMap<>();
+        all.forEach(b -> byId.put(b.id(), b));
+        Set<String> ids = new LinkedHashSet<>();
+        for (Manifest m : chosen) {
+            Manifest b = m;
+            while (b != null && ids.add(b.id())) {
+                b = b.incremental() ? byId.get(b.parent()) : null;
+            }
+        }
+        return all.stream().filter(b -> ids.contains(b.id())).toList();
+    }
+
+    private BackupResult verifyBackup(Manifest m, List<Manifest> all) throws IOException {
         List<Problem> problems = new ArrayList<>();
         Map<String, List<FileEntry>> byObject = new HashMap<>();
+        Set<String> present = new HashSet<>();
+        all.forEach(b -> present.add(b.id()));
+        Set<String> needed = new TreeSet<>();
         for (FileEntry f : m.files()) {
-            if (f.object() != null) {
+            if (f.object() != null && f.backup() == null) {
                 byObject.computeIfAbsent(f.object(), o -> new ArrayList<>()).add(f);
+            } else if (f.backup() != null) {
+                needed.add(f.backup());
+            }
+            if (f.base() != null) {
+                needed.add(f.base());
+            }
+        }
+        for (String id : needed) {
+            if (!present.contains(id)) {
+                problems.add(new Problem("backup " + m.id(), "is incremental and needs backup " + id + ", which is missing"));
             }
         }
         int files = 0;
@@ -136,14 +164,15 @@ public final class Verifier {
                         continue;
                     }
                     in.skipNBytes(f.offset() - position);
-                    String sha = sha(in, f.size());
-                    position = f.offset() + f.size();
+                    String sha = sha(in, f.storedLength());
+                    position = f.offset() + f.storedLength();
                     if (sha == null) {
                         problems.add(new Problem(where, "ends before file " + f.path() + " does (the manifest says "
-                                + f.size() + " bytes at offset " + f.offset() + ")"));
+                                + f.storedLength() + " bytes at offset " + f.offset() + ")"));
                         break;
                     }
-                    if (f.sha256() != null && !sha.equals(f.sha256())) {
+                    // the changed blocks of an incremental file have no checksum of their own: the object's covers them
+                    if (!f.isDelta() && f.sha256() != null && !sha.equals(f.sha256())) {
                         problems.add(new Problem(where, "file " + f.path() + " fails its checksum"));
                     }
                     files++;

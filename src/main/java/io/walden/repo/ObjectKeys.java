@@ -27,6 +27,11 @@ public final class ObjectKeys {
         return BACKUPS + backupId + "/data/" + objectName;
     }
 
+    /** The block hashes of the file stored in data object {@code objectName}; see BlockMap. */
+    public static String backupBlockMap(String backupId, String objectName) {
+        return BACKUPS + backupId + "/maps/" + objectName;
+    }
+
     /** History files sit at the top of wal/; segments in folders named by timeline and log number. */
     public static String wal(WalFileName file) {
         if (file.kind() == WalFileName.Kind.HISTORY) {

@@ -2,13 +2,18 @@ package io.walden.restore;
 
 import io.walden.codec.Digests;
 import io.walden.codec.ObjectDecoder;
+import io.walden.codec.ObjectTrailer;
 import io.walden.error.CorruptObjectException;
+import io.walden.error.TaskFailure;
 import io.walden.error.WaldenException;
+import io.walden.repo.BlockRanges;
 import io.walden.repo.Manifest;
 import io.walden.repo.Manifest.DirEntry;
 import io.walden.repo.Manifest.FileEntry;
 import io.walden.repo.ObjectKeys;
 import io.walden.repo.Repository;
+import io.walden.restore.FileChains.Chain;
+import io.walden.restore.FileChains.Piece;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -16,6 +21,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
@@ -27,133 +33,252 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 
 /**
- * Writes a backup's files into an empty PGDATA: folders first, then every data object in parallel, each
- * file checked against its SHA-256 from the manifest and each object against its own checksum, and
- * every file flushed to disk before the restore goes on.
+ * Writes a backup's files into PGDATA: folders first, then every data object in parallel (for an
+ * incremental backup, the whole files first and then the changed blocks of each later backup), each file
+ * checked against its SHA-256 from the manifest and each object against its own checksum, and every file
+ * flushed to disk before the restore goes on. pg_control is put in place last, so a PGDATA left half
+ * written by a crash cannot be started by mistake.
+ *
+ * <p>In place ({@code --delta}), files already in PGDATA whose size and SHA-256 match the backup are
+ * kept; the caller has removed what the backup does not have.
  */
 final class PgdataWriter {
-    private static final int BUFFER = 1024 * 1024;
+    private static final int BUFFER = 128 * BlockRanges.BLOCK_SIZE;
+    private static final String PG_CONTROL = "global/pg_control";
+    private static final String PG_CONTROL_PENDING = "global/pg_control.walden-restore";
 
     private final Repository repository;
     private final Manifest manifest;
+    private final FileChains chains;
     private final Path pgdata;
     private final int jobs;
+    private final boolean inPlace;
     private final LongConsumer progress;
 
-    PgdataWriter(Repository repository, Manifest manifest, Path pgdata, int jobs, LongConsumer progress) {
+    PgdataWriter(Repository repository, Manifest manifest, FileChains chains, Path pgdata, int jobs, boolean inPlace,
+                 LongConsumer progress) {
         this.repository = repository;
         this.manifest = manifest;
+        this.chains = chains;
         this.pgdata = pgdata;
-        this.jobs = jobs;
+        this.jobs = Math.max(1, jobs);
+        this.inPlace = inPlace;
         this.progress = progress;
     }
 
-    void write() throws IOException {
+    /** A piece of one file's chain, to be written from the object it names. */
+    private record Task(Chain chain, Piece piece) {}
+
+    /** Returns the bytes of PGDATA that were kept as they were (in place only). */
+    long write() throws IOException {
         for (DirEntry d : manifest.directories().stream().sorted(Comparator.comparing(DirEntry::path)).toList()) {
-            Path dir = pgdata.resolve(d.path());
+            Path dir = inside(d.path());
             Files.createDirectories(dir);
             Files.setPosixFilePermissions(dir, permissions(d.mode() == 0 ? 0700 : d.mode()));
         }
-        Map<String, List<FileEntry>> byObject = new LinkedHashMap<>();
+        List<Chain> toWrite = new ArrayList<>();
         for (FileEntry f : manifest.files()) {
-            if (f.object() == null) {
-                Path p = pgdata.resolve(f.path());
-                Files.createDirectories(p.getParent());
-                Files.write(p, new byte[0]);
-                Files.setPosixFilePermissions(p, permissions(f.mode()));
+            Path target = target(f.path());
+            if (f.object() == null && !f.isDelta()) {
+                Files.deleteIfExists(target);
+                Files.createDirectories(target.getParent());
+                Files.write(target, new byte[0]);
+                Files.setPosixFilePermissions(target, permissions(f.mode()));
             } else {
-                byObject.computeIfAbsent(f.object(), k -> new ArrayList<>()).add(f);
+                toWrite.add(chains.of(manifest, f));
             }
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, jobs));
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (Map.Entry<String, List<FileEntry>> e : byObject.entrySet()) {
-                futures.add(pool.submit(() -> {
-                    writeObject(e.getKey(), e.getValue());
-                    return null;
-                }));
+        long kept = 0;
+        if (inPlace) {
+            List<Chain> changed = new ExistingFiles(jobs).changed(toWrite, chain -> target(chain.file().path()));
+            kept = toWrite.stream().mapToLong(c -> c.file().size()).sum() - changed.stream().mapToLong(c -> c.file().size()).sum();
+            for (Chain c : changed) {
+                Files.deleteIfExists(target(c.file().path()));
             }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } catch (ExecutionException e) {
-            throw io.walden.error.TaskFailure.unwrap(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new WaldenException("restore interrupted", null);
-        } finally {
-            // no worker may still be writing when the caller cleans up after a failure
-            pool.shutdownNow();
-            awaitQuietly(pool);
+            toWrite = changed;
         }
+        int depth = toWrite.stream().mapToInt(c -> c.pieces().size()).max().orElse(0);
+        for (int phase = 0; phase < depth; phase++) {
+            Map<String, List<Task>> byObject = new LinkedHashMap<>();
+            for (Chain c : toWrite) {
+                if (phase < c.pieces().size() && c.pieces().get(phase).object() != null) {
+                    Piece p = c.pieces().get(phase);
+                    byObject.computeIfAbsent(p.backup() + "/" + p.object(), k -> new ArrayList<>()).add(new Task(c, p));
+                }
+            }
+            boolean first = phase == 0;
+            runAll(byObject.values().stream().<Callable<Void>>map(tasks -> () -> {
+                if (first) {
+                    writeWholeFiles(tasks);
+                } else {
+                    writeBlocks(tasks);
+                }
+                return null;
+            }).toList());
+        }
+        runAll(toWrite.stream().filter(Chain::rebuilt).<Callable<Void>>map(c -> () -> {
+            checkRebuilt(c);
+            return null;
+        }).toList());
         writeText("backup_label", manifest.backupLabel());
         if (manifest.tablespaceMap() != null && !manifest.tablespaceMap().isEmpty()) {
             writeText("tablespace_map", manifest.tablespaceMap());
         }
+        Path pendingControl = pgdata.resolve(PG_CONTROL_PENDING);
+        if (Files.exists(pendingControl)) {
+            Files.move(pendingControl, pgdata.resolve(PG_CONTROL), StandardCopyOption.ATOMIC_MOVE);
+            fsyncDirectory(pendingControl.getParent());
+        }
+        return kept;
     }
 
-    private void writeObject(String objectName, List<FileEntry> files) throws IOException {
-        files.sort(Comparator.comparingLong(FileEntry::offset));
-        String key = ObjectKeys.backupData(manifest.id(), objectName);
+    /** Files that are whole in an object (the first piece of every chain), read in one pass over it. */
+    private void writeWholeFiles(List<Task> tasks) throws IOException {
+        tasks.sort(Comparator.comparingLong(t -> t.piece().offset()));
+        Piece firstPiece = tasks.get(0).piece();
         byte[] buffer = new byte[BUFFER];
         // An object holding one whole file is checked once: its own checksum is the file's.
-        boolean wholeFile = files.size() == 1 && files.get(0).offset() == 0;
-        try (ObjectDecoder in = repository.read(key)) {
+        boolean wholeObject = tasks.size() == 1 && firstPiece.offset() == 0;
+        try (ObjectDecoder in = repository.read(ObjectKeys.backupData(firstPiece.backup(), firstPiece.object()))) {
             long position = 0;
-            for (FileEntry f : files) {
-                if (f.offset() > position) {
-                    in.skipNBytes(f.offset() - position);
-                    position = f.offset();
+            for (Task t : tasks) {
+                Piece p = t.piece();
+                if (p.offset() < position) {
+                    throw new CorruptObjectException("files of backup " + manifest.id() + " overlap in object " + p.object());
                 }
-                writeFile(in, f, buffer, !wholeFile);
-                position += f.size();
+                in.skipNBytes(p.offset() - position);
+                boolean hash = !wholeObject && !t.chain().rebuilt() && t.chain().file().sha256() != null;
+                writeFile(in, t.chain().file(), p, buffer, hash);
+                position = p.offset() + p.length();
             }
-            io.walden.codec.ObjectTrailer trailer = in.verifyToEnd();
-            FileEntry only = files.get(0);
-            if (wholeFile && (trailer.plainLength() != only.size()
+            ObjectTrailer trailer = in.verifyToEnd();
+            FileEntry only = tasks.get(0).chain().file();
+            if (wholeObject && !tasks.get(0).chain().rebuilt() && (trailer.plainLength() != only.size()
                     || (only.sha256() != null && !trailer.sha256Hex().equals(only.sha256())))) {
-                throw new CorruptObjectException("file " + only.path() + " restored from backup " + manifest.id()
-                        + " fails its checksum");
+                throw checksumFailure(only);
             }
         }
     }
 
-    private void writeFile(ObjectDecoder in, FileEntry f, byte[] buffer, boolean hash) throws IOException {
-        Path target = pgdata.resolve(f.path());
+    private void writeFile(ObjectDecoder in, FileEntry f, Piece piece, byte[] buffer, boolean hash) throws IOException {
+        Path target = target(f.path());
         MessageDigest digest = hash ? Digests.sha256() : null;
         try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            long left = f.size();
+            long left = piece.length();
             while (left > 0) {
                 int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
                 if (n < 0) {
-                    throw new CorruptObjectException("object " + f.object() + " of backup " + manifest.id()
+                    throw new CorruptObjectException("object " + piece.object() + " of backup " + piece.backup()
                             + " ends before file " + f.path() + " does");
                 }
                 if (digest != null) {
                     digest.update(buffer, 0, n);
                 }
-                ByteBuffer bb = ByteBuffer.wrap(buffer, 0, n);
-                while (bb.hasRemaining()) {
-                    out.write(bb);
-                }
+                writeAll(out, buffer, n, -1);
                 left -= n;
                 progress.accept(n);
             }
             out.force(false);
-        }
-        if (digest != null && f.sha256() != null && !HexFormat.of().formatHex(digest.digest()).equals(f.sha256())) {
-            throw new CorruptObjectException("file " + f.path() + " restored from backup " + manifest.id()
-                    + " fails its checksum");
+            if (digest != null && !HexFormat.of().formatHex(digest.digest()).equals(f.sha256())) {
+                throw checksumFailure(f);
+            }
         }
         Files.setPosixFilePermissions(target, permissions(f.mode()));
+    }
+
+    /** The changed blocks one incremental backup stored of each file, written over the older content. */
+    private void writeBlocks(List<Task> tasks) throws IOException {
+        tasks.sort(Comparator.comparingLong(t -> t.piece().offset()));
+        Piece firstPiece = tasks.get(0).piece();
+        byte[] block = new byte[BlockRanges.BLOCK_SIZE];
+        try (ObjectDecoder in = repository.read(ObjectKeys.backupData(firstPiece.backup(), firstPiece.object()))) {
+            long position = 0;
+            for (Task t : tasks) {
+                Piece p = t.piece();
+                in.skipNBytes(p.offset() - position);
+                try (FileChannel out = FileChannel.open(target(t.chain().file().path()), StandardOpenOption.WRITE)) {
+                    for (int b : p.blocks()) {
+                        int length = BlockRanges.blockLength(b, p.fileSize());
+                        if (in.readNBytes(block, 0, length) != length) {
+                            throw new CorruptObjectException("object " + p.object() + " of backup " + p.backup()
+                                    + " ends before the blocks of file " + t.chain().file().path() + " do");
+                        }
+                        writeAll(out, block, length, (long) b * BlockRanges.BLOCK_SIZE);
+                        progress.accept(length);
+                    }
+                    if (out.size() > p.fileSize()) {
+                        out.truncate(p.fileSize());
+                    }
+                }
+                position = p.offset() + p.length();
+            }
+            in.verifyToEnd();
+        }
+    }
+
+    /** A file rebuilt from several backups is read back once: its checksum is the proof the chain was whole. */
+    private void checkRebuilt(Chain chain) throws IOException {
+        FileEntry f = chain.file();
+        Path target = target(f.path());
+        try (FileChannel ch = FileChannel.open(target, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            if (ch.size() != f.size()) {
+                throw new CorruptObjectException("file " + f.path() + " rebuilt from backup " + manifest.id() + " and its parents has "
+                        + ch.size() + " bytes, the manifest says " + f.size());
+            }
+            if (f.sha256() != null) {
+                MessageDigest digest = Digests.sha256();
+                ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
+                while (ch.read(buffer) > 0) {
+                    buffer.flip();
+                    digest.update(buffer);
+                    buffer.clear();
+                }
+                if (!HexFormat.of().formatHex(digest.digest()).equals(f.sha256())) {
+                    throw checksumFailure(f);
+                }
+            }
+            ch.force(false);
+        }
+        Files.setPosixFilePermissions(target, permissions(f.mode()));
+    }
+
+    private CorruptObjectException checksumFailure(FileEntry f) {
+        return new CorruptObjectException("file " + f.path() + " restored from backup " + manifest.id() + " fails its checksum");
+    }
+
+    private static void writeAll(FileChannel out, byte[] buffer, int length, long position) throws IOException {
+        ByteBuffer bb = ByteBuffer.wrap(buffer, 0, length);
+        while (bb.hasRemaining()) {
+            if (position < 0) {
+                out.write(bb);
+            } else {
+                position += out.write(bb, position);
+            }
+        }
+    }
+
+    /** Where a file of the manifest goes; pg_control under a name the server ignores until the end. */
+    private Path target(String path) {
+        return inside(path.equals(PG_CONTROL) ? PG_CONTROL_PENDING : path);
+    }
+
+    /** A manifest naming a path outside PGDATA is damaged or forged: nothing is written there. */
+    private Path inside(String path) {
+        Path p = pgdata.resolve(path).normalize();
+        if (path.isEmpty() || path.startsWith("/") || !p.startsWith(pgdata) || p.equals(pgdata)) {
+            throw new CorruptObjectException("the manifest of backup " + manifest.id() + " names '" + path
+                    + "', which is not a path inside PGDATA; nothing was written there");
+        }
+        return p;
     }
 
     private void writeText(String name, String content) throws IOException {
@@ -163,6 +288,41 @@ final class PgdataWriter {
             out.force(false);
         }
         Files.setPosixFilePermissions(p, permissions(0600));
+    }
+
+    private static void fsyncDirectory(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        }
+    }
+
+    private void runAll(List<Callable<Void>> tasks) throws IOException {
+        if (tasks.isEmpty()) {
+            return;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(jobs, tasks.size()));
+        try {
+            List<Future<Void>> futures = new ArrayList<>();
+            for (Callable<Void> t : tasks) {
+                futures.add(pool.submit(t));
+            }
+            for (Future<Void> f : futures) {
+                f.get();
+            }
+        } catch (ExecutionException e) {
+            throw TaskFailure.unwrap(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WaldenException("restore interrupted", null);
+        } finally {
+            // no worker may still be writing when the caller cleans up after a failure
+            pool.shutdownNow();
+            try {
+                pool.awaitTermination(5, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     static Set<PosixFilePermission> permissions(int mode) {
@@ -177,13 +337,5 @@ final class PgdataWriter {
             }
         }
         return s;
-    }
-
-    private static void awaitQuietly(ExecutorService pool) {
-        try {
-            pool.awaitTermination(5, java.util.concurrent.TimeUnit.MINUTES);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

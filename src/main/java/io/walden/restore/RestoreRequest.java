@@ -15,11 +15,13 @@ import java.util.OptionalInt;
  * @param archiveCommand for a clone: the archive_command of the new instance, or null to leave it as the backup has it
  * @param timeline       "latest", "current" or a timeline number
  * @param connector      to ask a running server to archive its current WAL first, or null
+ * @param inPlace        restore over the existing cluster, keeping the files that match (--delta)
  */
 public record RestoreRequest(Path pgdata, RecoveryTarget target, boolean exclusive, String action,
                              Optional<String> backupId, String timeline, boolean cloning, boolean force,
                              boolean noStart, boolean keepSnapshot, OptionalInt port, int jobs, Duration timeout,
-                             String restoreCommand, String archiveCommand, Optional<Path> pgBin, PgConnector connector) {
+                             String restoreCommand, String archiveCommand, Optional<Path> pgBin, PgConnector connector,
+                             boolean inPlace) {
 
     public Optional<Integer> timelineNumber() {
         if (timeline == null || timeline.equals("latest") || timeline.equals("current")) {

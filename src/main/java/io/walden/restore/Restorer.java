@@ -46,7 +46,8 @@ public final class Restorer {
         this.say = say;
     }
 
-    private enum State { MISSING, EMPTY, CLUSTER, OTHER }
+    /** INTERRUPTED: a PGDATA whose restore stopped half way (pg_control is put back last, so it has none). */
+    private enum State { MISSING, EMPTY, CLUSTER, INTERRUPTED, OTHER }
 
     public RestoreResult run() throws IOException {
         Instant started = Instant.now();
@@ -60,12 +61,19 @@ public final class Restorer {
         if (wasRunning && !request.cloning()) {
             new WalFlusher(repository, request.connector(), say).flush(identity.walSegmentSize());
         }
-        RestorePlan plan = plan(identity);
+        List<Manifest> backups = repository.backups();
+        RestorePlan plan = plan(identity, backups);
         Manifest backup = plan.backup();
+        Map<String, Manifest> byId = new java.util.HashMap<>();
+        backups.forEach(b -> byId.put(b.id(), b));
+        FileChains chains = new FileChains(byId::get);
         PgBinaries bins = PgBinaries.locate(backup.pgMajor(), request.pgBin());
         String osUser = serverUser(pgdata, state);
         List<String> serverOptions = state == State.CLUSTER ? ServerOptions.of(pgdata) : List.of();
-        checkSpace(pgdata, backup);
+        boolean inPlace = request.inPlace() && (state == State.CLUSTER || state == State.INTERRUPTED);
+        if (!inPlace) {
+            checkSpace(pgdata, backup);
+        }
         Path snapshot = pgdata.resolveSibling(pgdata.getFileName() + ".pre-restore");
 
         // From here on the disk changes; any failure puts the old PGDATA back.
@@ -79,7 +87,13 @@ public final class Restorer {
                 say.accept("stopping PostgreSQL in " + pgdata);
                 oldServer.stop("fast", STOP_TIMEOUT);
             }
-            if (state == State.CLUSTER || state == State.OTHER) {
+            if (inPlace) {
+                // from here on the old cluster cannot be started by mistake: pg_control comes back last
+                Files.deleteIfExists(pgdata.resolve("global").resolve("pg_control"));
+                int removed = StrayFiles.remove(pgdata, backup);
+                say.accept("restoring backup " + backup.id() + " in place (--delta) into " + pgdata + "; removed " + removed
+                        + " files the backup does not have");
+            } else if (state == State.CLUSTER || state == State.INTERRUPTED || state == State.OTHER) {
                 DirectoryTree.delete(snapshot);
                 Files.move(pgdata, snapshot);
                 movedAside = true;
@@ -87,8 +101,13 @@ public final class Restorer {
             }
             Files.createDirectories(pgdata);
             Files.setPosixFilePermissions(pgdata, PgdataWriter.permissions(0700));
-            say.accept("restoring backup " + backup.id() + " (" + (backup.originalSize() >> 20) + " MB) into " + pgdata);
-            new PgdataWriter(repository, backup, pgdata, request.jobs(), progress).write();
+            if (!inPlace) {
+                say.accept("restoring backup " + backup.id() + " (" + (backup.originalSize() >> 20) + " MB) into " + pgdata);
+            }
+            long kept = new PgdataWriter(repository, backup, chains, pgdata, request.jobs(), inPlace, progress).write();
+            if (inPlace) {
+                say.accept("kept " + (kept >> 20) + " MB of " + (backup.originalSize() >> 20) + " MB that already matched the backup");
+            }
             recoveryConfig(plan).writeTo(pgdata);
             Files.createDirectories(log.getParent());
             OsUser.chownTree(pgdata, osUser);
@@ -101,12 +120,14 @@ public final class Restorer {
             RecoveryOutcome outcome = new RecoveryMonitor(pgdata, log, action(plan), request.timeout()).await();
             return finish(plan, pgdata, outcome, snapshot, movedAside, log, started, true);
         } catch (IOException | RuntimeException e) {
+            if (inPlace) {
+                throw inPlaceFailure(e, pgdata, startedNew, newServer);
+            }
             throw rollback(e, pgdata, state, snapshot, movedAside, wasRunning, startedNew, newServer, oldServer, serverOptions);
         }
     }
 
-    private RestorePlan plan(RepositoryIdentity identity) throws IOException {
-        List<Manifest> backups = repository.backups();
+    private RestorePlan plan(RepositoryIdentity identity, List<Manifest> backups) throws IOException {
         List<ArchivedWal> wal = repository.wal();
         WalSummaries walSummaries = new WalSummaries(repository, wal);
         RestorePlanner.Summaries summaries = RestorePlanner.Summaries.of(Map.of());
@@ -165,11 +186,16 @@ public final class Restorer {
                 return State.EMPTY;
             }
         }
-        return PgControlFile.isCluster(pgdata) ? State.CLUSTER : State.OTHER;
+        if (PgControlFile.isCluster(pgdata)) {
+            return State.CLUSTER;
+        }
+        boolean interrupted = Files.isRegularFile(pgdata.resolve("PG_VERSION")) && Files.isDirectory(pgdata.resolve("global"))
+                && !Files.exists(pgdata.resolve("global").resolve("pg_control"));
+        return interrupted ? State.INTERRUPTED : State.OTHER;
     }
 
     private void checkDestination(Path pgdata, State state, RepositoryIdentity identity) {
-        if (request.cloning() && (state == State.CLUSTER || state == State.OTHER) && !request.force()) {
+        if (request.cloning() && state != State.MISSING && state != State.EMPTY && !request.force()) {
             throw new WaldenException("PGDATA " + pgdata + " is not empty; a clone needs an empty or missing directory",
                     "use a new directory, or add --force to replace it (the current content is kept in "
                             + pgdata.getFileName() + ".pre-restore)");
@@ -281,6 +307,22 @@ public final class Restorer {
         return new RestoreResult(plan, pgdata, outcome, kept, log, Duration.between(started, Instant.now()), startedServer);
     }
 
+    /** A restore in place has no old PGDATA to go back to; it says so, and how to finish the job. */
+    private RuntimeException inPlaceFailure(Exception cause, Path pgdata, boolean startedNew, PgCtl newServer) {
+        String stopped = "";
+        if (startedNew) {
+            try {
+                newServer.stop("immediate", STOP_TIMEOUT);
+            } catch (RuntimeException e) {
+                stopped = "; stopping the restored server failed too: " + e.getMessage();
+            }
+        }
+        return new WaldenException("restore failed: " + cause.getMessage() + "; " + pgdata
+                + " was being restored in place (--delta), so there is no previous PGDATA to put back" + stopped,
+                (cause instanceof WaldenException w && w.hint() != null ? w.hint() + "; then " : "")
+                        + "run the same restore again: it keeps what is already restored", cause);
+    }
+
     private RuntimeException rollback(Exception cause, Path pgdata, State state, Path snapshot, boolean movedAside,
                                       boolean wasRunning, boolean startedNew, PgCtl newServer, PgCtl oldServer,
                                       List<String> serverOptions) {
@@ -298,7 +340,7 @@ public final class Restorer {
             if (movedAside) {
                 Files.move(snapshot, pgdata);
                 done.append("; the previous PGDATA was put back");
-            } else if (state == State.CLUSTER || state == State.OTHER) {
+            } else if (state == State.CLUSTER || state == State.INTERRUPTED || state == State.OTHER) {
                 done.append("; ").append(pgdata).append(" was not changed");
             } else {
                 done.append("; nothing was left in ").append(pgdata);

@@ -74,10 +74,16 @@ final class Scenario implements AutoCloseable {
         return r;
     }
 
-    String backup() {
-        Cli.Result r = ok("backup", "--pgdata", pg.pgdata().toString());
+    /** Takes a backup (extra flags, e.g. "--type", "full") and returns its id. */
+    String backup(String... extra) {
+        String[] args = new String[extra.length + 3];
+        args[0] = "backup";
+        args[1] = "--pgdata";
+        args[2] = pg.pgdata().toString();
+        System.arraycopy(extra, 0, args, 3, extra.length);
+        Cli.Result r = ok(args);
         String first = r.out().lines().findFirst().orElseThrow();
-        assertThat(first).matches("backup \\d{8}T\\d{6}Z(-\\d+)? complete");
+        assertThat(first).matches("backup \\d{8}T\\d{6}Z(-\\d+)? complete \\((full|incremental against \\S+)\\)");
         return first.split(" ")[1];
     }
 

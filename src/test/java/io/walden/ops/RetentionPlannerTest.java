@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 
 import static io.walden.restore.RestorePlannerTest.backup;
+import static io.walden.restore.RestorePlannerTest.incremental;
 import static io.walden.restore.RestorePlannerTest.segments2to7;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -69,5 +70,24 @@ class RetentionPlannerTest {
         assertThatThrownBy(() -> new RetentionPlanner.Policy(Optional.empty(), Optional.empty(), Optional.empty()))
                 .isInstanceOf(UsageException.class).hasMessage("no retention rule given");
         assertThatThrownBy(() -> retain(0)).hasMessage("--retain-full must be at least 1");
+    }
+
+    @Test
+    void retainFullCountsFullBackupsAndKeepsWhatIncrementalOnesBuildOn() {
+        // A full, B incremental on A, C full, D incremental on C
+        Manifest b = incremental(B, "A");
+        Manifest d = incremental(backup("D", 1, "0/6000028", "0/6000100", "12:31"), "C");
+        var plan = RetentionPlanner.plan(List.of(A, b, C, d), segments2to7(), Set.of(), retain(1), NOW);
+        assertThat(plan.deleted()).containsExactly(A, b);
+        assertThat(plan.backups().get(2).reason()).isEqualTo("one of the newest 1 full backups");
+        assertThat(plan.backups().get(3).reason()).isEqualTo("newest backup");
+
+        // a kept incremental backup keeps its whole chain, whatever the rules say of its parents
+        Manifest c2 = incremental(C, "B");
+        var chain = RetentionPlanner.plan(List.of(A, b, c2, d), segments2to7(), Set.of(),
+                new RetentionPlanner.Policy(Optional.empty(), Optional.of(Instant.parse("2026-02-13T12:00:00Z")), Optional.empty()), NOW);
+        assertThat(chain.deleted()).isEmpty();
+        assertThat(chain.backups().get(0).reason()).isEqualTo("incremental backup B builds on it");
+        assertThat(chain.backups().get(1).reason()).isEqualTo("incremental backup C builds on it");
     }
 }

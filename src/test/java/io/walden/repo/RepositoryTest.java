@@ -246,7 +246,7 @@ class RepositoryTest {
                 List.of(new Manifest.FileEntry("PG_VERSION", 3, 0600, "abc", "000001", 0),
                         new Manifest.FileEntry("base/1/empty", 0, 0600, null, null, 0)),
                 List.of(new Manifest.DataObject("000001", 3, 60, "def")),
-                3, 60, "0.1.0");
+                3, 60, "0.1.0", Manifest.FULL, null);
     }
 
     @Test

@@ -33,7 +33,15 @@ public class RestorePlannerTest {
         return new Manifest(Manifest.FORMAT, id, "walden " + id, at(stopTime).minusSeconds(60), at(stopTime), start, stop, tli,
                 150004, "7301234567890123456", SEG, SegmentName.of(tli, start, SEG).name(),
                 SegmentName.of(tli, stop, SEG).name(), "START WAL LOCATION: " + startLsn + "\n", null, 1000L, "zstd",
-                List.of(), List.of(), List.of(), 1L, 1L, "test");
+                List.of(), List.of(), List.of(), 1L, 1L, "test", Manifest.FULL, null);
+    }
+
+    /** The same backup, as an incremental one built on {@code parent}. */
+    public static Manifest incremental(Manifest m, String parent) {
+        return new Manifest(m.format(), m.id(), m.label(), m.startTime(), m.stopTime(), m.startLsn(), m.stopLsn(), m.timeline(),
+                m.pgVersionNum(), m.systemIdentifier(), m.walSegmentSize(), m.startSegment(), m.stopSegment(), m.backupLabel(),
+                m.tablespaceMap(), m.nextXidAtStop(), m.compression(), m.directories(), m.files(), m.objects(), m.originalSize(),
+                m.storedSize(), m.waldenVersion(), Manifest.INCREMENTAL, parent);
     }
 
     static ArchivedWal wal(String name, String archivedAt) {

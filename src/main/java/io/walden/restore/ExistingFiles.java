@@ -1,0 +1,75 @@
+package io.walden.restore;
+
+import io.walden.codec.Digests;
+import io.walden.error.TaskFailure;
+import io.walden.error.WaldenException;
+import io.walden.restore.FileChains.Chain;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+
+/**
+ * For a restore in place: which files of the backup PGDATA does not already hold. A file is kept only when
+ * its size and SHA-256 match the manifest; size and time alone say nothing about the content.
+ */
+final class ExistingFiles {
+    private final int jobs;
+
+    ExistingFiles(int jobs) {
+        this.jobs = Math.max(1, jobs);
+    }
+
+    List<Chain> changed(List<Chain> chains, Function<Chain, Path> target) throws IOException {
+        ExecutorService pool = Executors.newFixedThreadPool(jobs);
+        try {
+            List<Future<Boolean>> same = new ArrayList<>();
+            for (Chain c : chains) {
+                same.add(pool.submit(() -> matches(target.apply(c), c.file().size(), c.file().sha256())));
+            }
+            List<Chain> out = new ArrayList<>();
+            for (int i = 0; i < chains.size(); i++) {
+                if (!same.get(i).get()) {
+                    out.add(chains.get(i));
+                }
+            }
+            return out;
+        } catch (ExecutionException e) {
+            throw TaskFailure.unwrap(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WaldenException("restore interrupted", null);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static boolean matches(Path file, long size, String sha256) throws IOException {
+        if (sha256 == null || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) != size) {
+            return false;
+        }
+        MessageDigest digest = Digests.sha256();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
+            while (ch.read(buffer) > 0) {
+                buffer.flip();
+                digest.update(buffer);
+                buffer.clear();
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest()).equals(sha256);
+    }
+}
