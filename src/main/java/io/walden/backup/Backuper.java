@@ -157,7 +157,7 @@ public final class Backuper {
     private List<UnitCopier.Copied> copyAll(String id, Path pgdata, BackupPlan plan, Optional<ParentBackup> parent)
             throws IOException {
         AtomicLong done = new AtomicLong();
-        UnitCopier copier = new UnitCopier(repository, id, pgdata, parent, n -> {
+        UnitCopier copier = new UnitCopier(repository, id, pgdata, parent, options.jobs(), n -> {
             done.addAndGet(n);
             progress.copied(n);
         });

@@ -36,13 +36,17 @@ final class UnitCopier {
     private static final int BUFFER = 128 * BlockRanges.BLOCK_SIZE;
 
     private final Repository repository;
+    /** For objects of one large file: compressed on every core, so the largest file does not finish alone. */
+    private final Repository wide;
     private final String backupId;
     private final Path pgdata;
     private final Optional<ParentBackup> parent;
     private final LongConsumer progress;
 
-    UnitCopier(Repository repository, String backupId, Path pgdata, Optional<ParentBackup> parent, LongConsumer progress) {
+    UnitCopier(Repository repository, String backupId, Path pgdata, Optional<ParentBackup> parent, int jobs,
+               LongConsumer progress) {
         this.repository = repository;
+        this.wide = repository.withCodec(repository.codec().withWorkers(jobs));
         this.backupId = backupId;
         this.pgdata = pgdata;
         this.parent = parent;
@@ -273,7 +277,8 @@ final class UnitCopier {
     }
 
     private Repository.Written write(BackupPlan.Unit unit, Repository.BodyWriter body) throws IOException {
-        return repository.write(ObjectKeys.backupData(backupId, unit.objectName()), "{\"type\":\"backup-data\"}", false, body);
+        return (unit.bundle() ? repository : wide).write(ObjectKeys.backupData(backupId, unit.objectName()),
+                "{\"type\":\"backup-data\"}", false, body);
     }
 
     private long writeMap(BackupPlan.Unit unit, BlockMap map) throws IOException {

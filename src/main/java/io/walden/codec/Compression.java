@@ -70,10 +70,16 @@ public enum Compression {
         }
     }
 
-    OutputStream compress(OutputStream out, int level) throws IOException {
+    OutputStream compress(OutputStream out, int level, int workers) throws IOException {
         return switch (this) {
             case NONE -> out;
-            case ZSTD -> new ZstdOutputStream(out, level);
+            case ZSTD -> {
+                ZstdOutputStream z = new ZstdOutputStream(out, level);
+                if (workers > 1) {
+                    z.setWorkers(workers);
+                }
+                yield z;
+            }
             case LZ4 -> new LZ4FrameOutputStream(out, LZ4FrameOutputStream.BLOCKSIZE.SIZE_4MB, -1L, lz4Compressor(level),
                     net.jpountz.xxhash.XXHashFactory.fastestInstance().hash32(), LZ4FrameOutputStream.FLG.Bits.BLOCK_INDEPENDENCE);
         };

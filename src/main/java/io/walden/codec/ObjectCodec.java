@@ -6,13 +6,23 @@ import java.io.OutputStream;
 import java.util.Optional;
 
 /**
- * How a repository writes new objects (compression, level, encryption key) and which keys it can read
- * with. Reading does not depend on the write settings: every object's header says how it was written.
+ * How a repository writes new objects (compression, level, encryption key, compression threads per
+ * object) and which keys it can read with. Reading does not depend on the write settings: every object's
+ * header says how it was written.
  */
-public record ObjectCodec(Compression compression, int level, Optional<Keyring> keyring) {
+public record ObjectCodec(Compression compression, int level, Optional<Keyring> keyring, int workers) {
 
     public ObjectCodec {
         keyring = keyring == null ? Optional.empty() : keyring;
+    }
+
+    public ObjectCodec(Compression compression, int level, Optional<Keyring> keyring) {
+        this(compression, level, keyring, 0);
+    }
+
+    /** The same settings, compressing each object on {@code n} threads (zstd only). */
+    public ObjectCodec withWorkers(int n) {
+        return new ObjectCodec(compression, level, keyring, n);
     }
 
     /** zstd level 1, no encryption. */
@@ -31,10 +41,10 @@ public record ObjectCodec(Compression compression, int level, Optional<Keyring> 
 
     public ObjectEncoder encoder(OutputStream sink, String objectKey, String metadata) throws IOException {
         if (keyring.isEmpty()) {
-            return ObjectEncoder.open(sink, ObjectHeader.of(compression, metadata), level);
+            return ObjectEncoder.open(sink, ObjectHeader.of(compression, metadata), level, workers, null, null);
         }
         Keyring keys = keyring.get();
-        return ObjectEncoder.open(sink, ObjectHeader.of(compression, keys.primaryKeyId(), metadata), level, keys, objectKey);
+        return ObjectEncoder.open(sink, ObjectHeader.of(compression, keys.primaryKeyId(), metadata), level, workers, keys, objectKey);
     }
 
     public ObjectDecoder decoder(InputStream raw, String objectKey) throws IOException {

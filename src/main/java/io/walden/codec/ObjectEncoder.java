@@ -22,7 +22,7 @@ public final class ObjectEncoder extends OutputStream {
     private long length;
     private ObjectTrailer trailer;
 
-    private ObjectEncoder(OutputStream sink, ObjectHeader header, int level, Keyring keyring, String objectKey)
+    private ObjectEncoder(OutputStream sink, ObjectHeader header, int level, int workers, Keyring keyring, String objectKey)
             throws IOException {
         this.sink = new DataOutputStream(sink);
         header.write(this.sink);
@@ -35,12 +35,12 @@ public final class ObjectEncoder extends OutputStream {
                 throw new IOException("cannot start encryption: " + e.getMessage(), e);
             }
         }
-        this.body = header.compression().compress(stored, level);
+        this.body = header.compression().compress(stored, level, workers);
     }
 
     /** An unencrypted object. */
     public static ObjectEncoder open(OutputStream sink, ObjectHeader header, int level) throws IOException {
-        return new ObjectEncoder(sink, header, level, null, null);
+        return new ObjectEncoder(sink, header, level, 0, null, null);
     }
 
     /**
@@ -49,13 +49,19 @@ public final class ObjectEncoder extends OutputStream {
      */
     public static ObjectEncoder open(OutputStream sink, ObjectHeader header, int level, Keyring keyring, String objectKey)
             throws IOException {
-        if (keyring == null) {
-            return open(sink, header, level);
-        }
-        if (header.keyId() != keyring.primaryKeyId()) {
+        return open(sink, header, level, 0, keyring, objectKey);
+    }
+
+    /**
+     * With {@code workers} above 1, zstd compresses on that many threads of its own (one frame all the same),
+     * so one large file does not leave the other cores idle; {@code keyring} null: unencrypted.
+     */
+    public static ObjectEncoder open(OutputStream sink, ObjectHeader header, int level, int workers, Keyring keyring,
+                                     String objectKey) throws IOException {
+        if (keyring != null && header.keyId() != keyring.primaryKeyId()) {
             throw new IllegalArgumentException("header names key " + header.keyId() + ", primary is " + keyring.primaryKeyId());
         }
-        return new ObjectEncoder(sink, header, level, keyring, objectKey);
+        return new ObjectEncoder(sink, header, level, workers, keyring, keyring == null ? null : objectKey);
     }
 
     @Override

@@ -44,6 +44,11 @@ public final class Repository implements AutoCloseable {
         this.codec = codec;
     }
 
+    /** The same repository, writing new objects with other settings (e.g. more compression threads). */
+    public Repository withCodec(ObjectCodec other) {
+        return new Repository(storage, other);
+    }
+
     /** How new objects are written, and the keys objects are read with. */
     public ObjectCodec codec() {
         return codec;

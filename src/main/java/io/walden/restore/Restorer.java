@@ -62,7 +62,8 @@ public final class Restorer {
             new WalFlusher(repository, request.connector(), say).flush(identity.walSegmentSize());
         }
         List<Manifest> backups = repository.backups();
-        RestorePlan plan = plan(identity, backups);
+        List<ArchivedWal> wal = repository.wal();
+        RestorePlan plan = plan(identity, backups, wal);
         Manifest backup = plan.backup();
         Map<String, Manifest> byId = new java.util.HashMap<>();
         backups.forEach(b -> byId.put(b.id(), b));
@@ -115,9 +116,13 @@ public final class Restorer {
                 return finish(plan, pgdata, null, snapshot, movedAside, null, started, false);
             }
             say.accept("starting PostgreSQL to replay WAL to " + plan.target().describe());
-            newServer.startNoWait(log, request.port(), serverOptionsForRecovery(serverOptions));
-            startedNew = true;
-            RecoveryOutcome outcome = new RecoveryMonitor(pgdata, log, action(plan), request.timeout()).await();
+            RecoveryOutcome outcome;
+            try (WalStager stager = WalStager.prepare(repository, pgdata, backup, repository.history(plan.timeline()), wal, osUser)) {
+                stager.start();
+                newServer.startNoWait(log, request.port(), serverOptionsForRecovery(serverOptions));
+                startedNew = true;
+                outcome = new RecoveryMonitor(pgdata, log, action(plan), request.timeout()).await();
+            }
             return finish(plan, pgdata, outcome, snapshot, movedAside, log, started, true);
         } catch (IOException | RuntimeException e) {
             if (inPlace) {
@@ -127,8 +132,7 @@ public final class Restorer {
         }
     }
 
-    private RestorePlan plan(RepositoryIdentity identity, List<Manifest> backups) throws IOException {
-        List<ArchivedWal> wal = repository.wal();
+    private RestorePlan plan(RepositoryIdentity identity, List<Manifest> backups, List<ArchivedWal> wal) throws IOException {
         WalSummaries walSummaries = new WalSummaries(repository, wal);
         RestorePlanner.Summaries summaries = RestorePlanner.Summaries.of(Map.of());
         Optional<Lsn> restorePoint = Optional.empty();
@@ -267,7 +271,7 @@ public final class Restorer {
     private RecoveryConfig recoveryConfig(RestorePlan plan) {
         String timeline = request.timeline() == null ? "latest" : request.timeline();
         RecoveryConfig c = RecoveryConfig.forTarget(plan.target(), request.exclusive(), request.action(),
-                request.restoreCommand(), timeline,
+                WalStager.restoreCommand(request.restoreCommand()), timeline,
                 Instant.now() + " backup " + plan.backup().id() + " to " + plan.target().describe());
         request.port().ifPresent(p -> c.set("port", Integer.toString(p)));
         if (request.cloning() && request.archiveCommand() != null) {

@@ -132,8 +132,8 @@ class RestoreIT {
         try (Scenario s = new Scenario("clone")) {
             s.pg.sql("CREATE TABLE t (id int)", "INSERT INTO t SELECT generate_series(1, 1234)");
             s.backup();
-            s.pg.sql("INSERT INTO t SELECT generate_series(1, 66)", "SELECT pg_switch_wal()");
-            Scenario.pause(1500);
+            s.pg.sql("INSERT INTO t SELECT generate_series(1, 66)");
+            s.switchWalAndWaitArchived();
 
             var cloneDir = TestDirs.serverDir(s.base, "clone");
             var clonePgdata = cloneDir.resolve("pgdata");

@@ -15,11 +15,11 @@ class RetentionIT {
     void dryRunThenDeleteKeepsTheRemainingBackupsRestorableAndPinsHold() throws Exception {
         try (Scenario s = new Scenario("retention")) {
             s.pg.sql("CREATE TABLE t (id int)", "INSERT INTO t SELECT generate_series(1, 100)");
-            String a = s.backup();
+            String a = s.backup("--type", "full");
             s.pg.sql("INSERT INTO t SELECT generate_series(1, 20)", "SELECT pg_switch_wal()");
-            String b = s.backup();
+            String b = s.backup("--type", "full");
             s.pg.sql("INSERT INTO t SELECT generate_series(1, 3)", "SELECT pg_switch_wal()");
-            String c = s.backup();
+            String c = s.backup("--type", "full");
             Scenario.pause(1000);
             long walBefore = count(s.repo.resolve("wal"));
 

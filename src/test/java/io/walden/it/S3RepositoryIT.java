@@ -64,8 +64,7 @@ class S3RepositoryIT {
             assertThat(s.count("t")).isEqualTo(20110);
 
             // a clone on another port, from the S3 repository, archiving into its own local one
-            s.pg.sql("SELECT pg_switch_wal()");
-            Scenario.pause(1500);
+            s.switchWalAndWaitArchived();
             Path cloneDir = TestDirs.serverDir(s.base, "clone");
             Path cloneRepo = TestDirs.serverDir(s.base, "clone-repo");
             int port = TestClusterPorts.free();

@@ -109,6 +109,25 @@ final class Scenario implements AutoCloseable {
         return pg.queryString("SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')");
     }
 
+    /**
+     * Ends the current WAL segment and waits (up to a minute) until archive_command has stored it: a fixed
+     * pause would fail on a busy machine.
+     */
+    void switchWalAndWaitArchived() {
+        String segment = pg.queryString("SELECT pg_walfile_name(pg_switch_wal())");
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (true) {
+            String last = pg.queryString("SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver");
+            if (last.compareTo(segment) >= 0) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("WAL segment " + segment + " was not archived within a minute (last: " + last + ")");
+            }
+            pause(100);
+        }
+    }
+
     static void pause(long millis) {
         try {
             Thread.sleep(millis);

@@ -18,8 +18,8 @@ class StatusIT {
             s.pg.sql("CREATE TABLE t (id int)", "INSERT INTO t SELECT generate_series(1, 10)");
             s.backup();
             Scenario.pause(2500);
-            s.pg.sql("INSERT INTO t SELECT generate_series(11, 15)", "SELECT pg_switch_wal()");
-            Scenario.pause(1500);
+            s.pg.sql("INSERT INTO t SELECT generate_series(11, 15)");
+            s.switchWalAndWaitArchived();
 
             JsonNode status = new ObjectMapper().findAndRegisterModules().readTree(s.ok("status", "--json").out());
             Instant to = Instant.parse(status.path("window").path("to").asText());

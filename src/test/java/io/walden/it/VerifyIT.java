@@ -26,8 +26,8 @@ class VerifyIT {
             Scenario.pause(300);
             s.pg.sql("DELETE FROM t");
             s.restore("--target-time", target); // timeline 2
-            s.pg.sql("INSERT INTO t SELECT g, 'y' FROM generate_series(1, 10) g", "SELECT pg_switch_wal()");
-            Scenario.pause(1500);
+            s.pg.sql("INSERT INTO t SELECT g, 'y' FROM generate_series(1, 10) g");
+            s.switchWalAndWaitArchived();
 
             Cli.Result clean = s.ok("verify", "--all");
             assertThat(clean.out()).contains("ok       backup " + a + ": ").contains("ok       WAL: ");

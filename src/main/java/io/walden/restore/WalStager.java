@@ -1,0 +1,196 @@
+package io.walden.restore;
+
+import io.walden.pg.DirectoryTree;
+import io.walden.pg.OsUser;
+import io.walden.repo.ArchivedWal;
+import io.walden.repo.Manifest;
+import io.walden.repo.Repository;
+import io.walden.wal.SegmentName;
+import io.walden.wal.TimelineHistory;
+import io.walden.wal.WalFileName;
+import io.walden.wal.archive.WalFetcher;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Keeps the WAL a recovery is about to replay ready in a staging folder inside pg_wal, fetched and
+ * checked by this (already running) process, so restore_command costs a rename instead of starting a JVM
+ * per segment and replay never waits for the repository. A bounded number of segments is staged ahead;
+ * one PostgreSQL has moved away frees a place. Whatever is not staged (a history file it probes for, a
+ * segment it asks for out of order) the restore_command fetches itself, so staging can only make a
+ * restore faster, never change what it replays.
+ */
+final class WalStager implements AutoCloseable {
+    static final String FOLDER = "walden-staging";
+    private static final int AHEAD = 8;
+    private static final int FETCHERS = 2;
+
+    private final Repository repository;
+    private final Path folder;
+    private final List<String> segments;
+    private final List<String> histories;
+    private final String osUser;
+    private final ExecutorService pool = Executors.newFixedThreadPool(FETCHERS + 1, Thread.ofVirtual().factory());
+    private volatile boolean stopped;
+
+    private WalStager(Repository repository, Path folder, List<String> segments, List<String> histories, String osUser) {
+        this.repository = repository;
+        this.folder = folder;
+        this.segments = segments;
+        this.histories = histories;
+        this.osUser = osUser;
+    }
+
+    /**
+     * The stager for a restore from {@code backup} along {@code history}; the folder is made now, owned by
+     * the server's user, who moves files out of it.
+     */
+    static WalStager prepare(Repository repository, Path pgdata, Manifest backup, TimelineHistory history, List<ArchivedWal> wal,
+                             String osUser) throws IOException {
+        Path folder = pgdata.resolve("pg_wal").resolve(FOLDER);
+        DirectoryTree.delete(folder);
+        Files.createDirectories(folder);
+        OsUser.chown(folder, osUser);
+        List<String> histories = wal.stream().filter(w -> w.file().kind() == WalFileName.Kind.HISTORY)
+                .map(w -> w.file().name()).toList();
+        return new WalStager(repository, folder, replayOrder(backup, history, wal), histories, osUser);
+    }
+
+    /**
+     * restore_command: the staged file if there is one, else a fetch. A failed rename (the file just went)
+     * falls back to the fetch too.
+     */
+    static String restoreCommand(String fetchCommand) {
+        String staged = "pg_wal/" + FOLDER + "/%f";
+        return "{ [ -f " + staged + " ] && mv -f " + staged + " \"%p\"; } || " + fetchCommand;
+    }
+
+    /**
+     * The segments recovery reads, in order: from the backup's first, for each segment number the file of
+     * the newest timeline of the lineage that has it (PostgreSQL asks for that one first).
+     */
+    static List<String> replayOrder(Manifest backup, TimelineHistory history, List<ArchivedWal> wal) {
+        long segmentSize = backup.walSegmentSize();
+        long first = SegmentName.parse(backup.startSegment(), segmentSize).segmentNumber();
+        Map<Long, SegmentName> chosen = new TreeMap<>();
+        for (ArchivedWal w : wal) {
+            if (w.file().kind() != WalFileName.Kind.SEGMENT) {
+                continue;
+            }
+            SegmentName s = SegmentName.parse(w.file().name(), segmentSize);
+            if (s.segmentNumber() < first || !history.contains(s.timeline(), s.startLsn())) {
+                continue;
+            }
+            chosen.merge(s.segmentNumber(), s, (a, b) -> a.timeline() >= b.timeline() ? a : b);
+        }
+        return chosen.values().stream().map(SegmentName::name).toList();
+    }
+
+    void start() {
+        pool.submit(() -> {
+            run();
+            return null;
+        });
+    }
+
+    /** A segment put in the window, and its fetch. */
+    private record Staged(String name, Future<Boolean> fetch) {
+        boolean fetched() throws Exception {
+            return fetch.isDone() && fetch.get();
+        }
+    }
+
+    private void run() throws Exception {
+        for (String h : histories) {
+            if (stopped) {
+                return;
+            }
+            fetch(h);
+        }
+        List<Staged> window = new ArrayList<>();
+        int next = 0;
+        while (!stopped && (next < segments.size() || !window.isEmpty())) {
+            forgetTaken(window);
+            long fetching = window.stream().filter(w -> !w.fetch().isDone()).count();
+            if (next < segments.size() && window.size() < AHEAD && fetching < FETCHERS) {
+                String name = segments.get(next++);
+                window.add(new Staged(name, pool.submit(() -> fetch(name))));
+                continue;
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * Drops from the window what recovery has taken (fetched, then gone) and what could not be fetched. A
+     * staged file older than one recovery took will never be asked for (another timeline's copy was wanted):
+     * it is deleted, so it cannot block the window. A failed fetch leaves the window; restore_command
+     * fetches that file itself.
+     */
+    private void forgetTaken(List<Staged> window) throws Exception {
+        window.removeIf(w -> w.fetch().isDone() && !fetchedQuietly(w));
+        int lastTaken = -1;
+        for (int i = 0; i < window.size(); i++) {
+            Staged w = window.get(i);
+            if (w.fetched() && !Files.exists(folder.resolve(w.name()))) {
+                lastTaken = i;
+            }
+        }
+        for (int i = 0; i < lastTaken; i++) {
+            if (window.get(i).fetched()) {
+                Files.deleteIfExists(folder.resolve(window.get(i).name()));
+            }
+        }
+        if (lastTaken >= 0) {
+            window.subList(0, lastTaken + 1).clear();
+        }
+    }
+
+    private static boolean fetchedQuietly(Staged w) {
+        try {
+            return w.fetched();
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private boolean fetch(String name) {
+        try {
+            Path target = folder.resolve(name);
+            if (!new WalFetcher(repository).fetch(name, target)) {
+                return false;
+            }
+            OsUser.chown(target, osUser);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false; // restore_command fetches it itself and reports what is wrong
+        }
+    }
+
+    /** Stops fetching and removes the folder: after recovery nothing asks for staged files. */
+    @Override
+    public void close() {
+        stopped = true;
+        pool.shutdownNow();
+        try {
+            pool.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            DirectoryTree.delete(folder);
+        } catch (IOException | RuntimeException e) {
+            // a leftover folder only holds verified copies of archived WAL; the next restore removes it
+        }
+    }
+}
