@@ -53,6 +53,8 @@ import java.util.function.LongConsumer;
  */
 final class PgdataWriter {
     private static final int BUFFER = 128 * BlockRanges.BLOCK_SIZE;
+    /** Files from this size on are written on a thread of their own while the next bytes are decoded. */
+    private static final long OVERLAP_FROM = 8L << 20;
     private static final String PG_CONTROL = "global/pg_control";
     private static final String PG_CONTROL_PENDING = "global/pg_control.walden-restore";
 
@@ -173,26 +175,41 @@ final class PgdataWriter {
         Path target = target(f.path());
         MessageDigest digest = hash ? Digests.sha256() : null;
         try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            long left = piece.length();
-            while (left > 0) {
-                int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-                if (n < 0) {
-                    throw new CorruptObjectException("object " + piece.object() + " of backup " + piece.backup()
-                            + " ends before file " + f.path() + " does");
+            if (piece.length() >= OVERLAP_FROM) {
+                try (OverlappedFileWriter writer = new OverlappedFileWriter(out, buffer.length)) {
+                    copy(in, f, piece, buffer, digest, writer::write);
                 }
-                if (digest != null) {
-                    digest.update(buffer, 0, n);
-                }
-                writeAll(out, buffer, n, -1);
-                left -= n;
-                progress.accept(n);
+            } else {
+                copy(in, f, piece, buffer, digest, (b, n) -> writeAll(out, b, n, -1));
+                out.force(false);
             }
-            out.force(false);
             if (digest != null && !HexFormat.of().formatHex(digest.digest()).equals(f.sha256())) {
                 throw checksumFailure(f);
             }
         }
         Files.setPosixFilePermissions(target, permissions(f.mode()));
+    }
+
+    @FunctionalInterface
+    private interface Sink {
+        void write(byte[] buffer, int length) throws IOException;
+    }
+
+    private void copy(ObjectDecoder in, FileEntry f, Piece piece, byte[] buffer, MessageDigest digest, Sink sink) throws IOException {
+        long left = piece.length();
+        while (left > 0) {
+            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+            if (n < 0) {
+                throw new CorruptObjectException("object " + piece.object() + " of backup " + piece.backup()
+                        + " ends before file " + f.path() + " does");
+            }
+            if (digest != null) {
+                digest.update(buffer, 0, n);
+            }
+            sink.write(buffer, n);
+            left -= n;
+            progress.accept(n);
+        }
     }
 
     /** The changed blocks one incremental backup stored of each file, written over the older content. */
