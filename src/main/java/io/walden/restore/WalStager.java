@@ -167,7 +167,7 @@ final class WalStager implements AutoCloseable {
     private boolean fetch(String name) {
         try {
             Path target = folder.resolve(name);
-            if (!new WalFetcher(repository).fetch(name, target)) {
+            if (!new WalFetcher(repository).fetch(name, target, false)) {
                 return false;
             }
             OsUser.chown(target, osUser);

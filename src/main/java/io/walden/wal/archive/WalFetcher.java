@@ -29,6 +29,14 @@ public final class WalFetcher {
     }
 
     public boolean fetch(String name, Path destination) throws IOException {
+        return fetch(name, destination, true);
+    }
+
+    /**
+     * {@code durable} false skips flushing the file to disk: for a copy staged ahead of recovery, which a
+     * crash would only make recovery fetch again.
+     */
+    public boolean fetch(String name, Path destination, boolean durable) throws IOException {
         WalFileName file = WalFileName.parse(name).orElseThrow(() -> new UsageException(
                 "'" + name + "' is not a WAL file name",
                 "restore_command must pass %f and %p, e.g. restore_command = 'walden wal-fetch %f %p'"));
@@ -39,7 +47,9 @@ public final class WalFetcher {
                      StandardOpenOption.WRITE)) {
             OutputStream out = Channels.newOutputStream(ch);
             in.transferTo(out); // the decoder checks the checksum when it reaches the end
-            ch.force(true);
+            if (durable) {
+                ch.force(true);
+            }
         } catch (ObjectNotFoundException e) {
             Files.deleteIfExists(temp);
             return false;
