@@ -1,8 +1,6 @@
 package io.walden.restore;
 
 import io.walden.codec.Digests;
-import io.walden.error.TaskFailure;
-import io.walden.error.WaldenException;
 import io.walden.restore.FileChains.Chain;
 
 import java.io.IOException;
@@ -16,10 +14,7 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 /**
@@ -34,27 +29,18 @@ final class ExistingFiles {
     }
 
     List<Chain> changed(List<Chain> chains, Function<Chain, Path> target) throws IOException {
-        ExecutorService pool = Executors.newFixedThreadPool(jobs);
-        try {
-            List<Future<Boolean>> same = new ArrayList<>();
-            for (Chain c : chains) {
-                same.add(pool.submit(() -> matches(target.apply(c), c.file().size(), c.file().sha256())));
-            }
-            List<Chain> out = new ArrayList<>();
-            for (int i = 0; i < chains.size(); i++) {
-                if (!same.get(i).get()) {
-                    out.add(chains.get(i));
-                }
-            }
-            return out;
-        } catch (ExecutionException e) {
-            throw TaskFailure.unwrap(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new WaldenException("restore interrupted", null);
-        } finally {
-            pool.shutdownNow();
+        List<Callable<Boolean>> checks = new ArrayList<>();
+        for (Chain c : chains) {
+            checks.add(() -> matches(target.apply(c), c.file().size(), c.file().sha256()));
         }
+        List<Boolean> same = ParallelTasks.all(jobs, checks);
+        List<Chain> out = new ArrayList<>();
+        for (int i = 0; i < chains.size(); i++) {
+            if (!same.get(i)) {
+                out.add(chains.get(i));
+            }
+        }
+        return out;
     }
 
     private static boolean matches(Path file, long size, String sha256) throws IOException {

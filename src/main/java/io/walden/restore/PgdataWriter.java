@@ -4,8 +4,6 @@ import io.walden.codec.Digests;
 import io.walden.codec.ObjectDecoder;
 import io.walden.codec.ObjectTrailer;
 import io.walden.error.CorruptObjectException;
-import io.walden.error.TaskFailure;
-import io.walden.error.WaldenException;
 import io.walden.repo.BlockRanges;
 import io.walden.repo.Manifest;
 import io.walden.repo.Manifest.DirEntry;
@@ -34,11 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 
 /**
@@ -314,32 +307,7 @@ final class PgdataWriter {
     }
 
     private void runAll(List<Callable<Void>> tasks) throws IOException {
-        if (tasks.isEmpty()) {
-            return;
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(jobs, tasks.size()));
-        try {
-            List<Future<Void>> futures = new ArrayList<>();
-            for (Callable<Void> t : tasks) {
-                futures.add(pool.submit(t));
-            }
-            for (Future<Void> f : futures) {
-                f.get();
-            }
-        } catch (ExecutionException e) {
-            throw TaskFailure.unwrap(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new WaldenException("restore interrupted", null);
-        } finally {
-            // no worker may still be writing when the caller cleans up after a failure
-            pool.shutdownNow();
-            try {
-                pool.awaitTermination(5, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        ParallelTasks.all(jobs, tasks);
     }
 
     static Set<PosixFilePermission> permissions(int mode) {
