@@ -32,20 +32,39 @@ final class SettingsProvider implements CommandLine.IDefaultValueProvider {
         }
     }
 
+    /** Options whose variable is not WALDEN_ plus the option's name: "--async" alone would not say what is async. */
+    private static final Map<String, String> ENV_NAMES = Map.of("async", "WALDEN_ARCHIVE_ASYNC");
+
     @Override
     public String defaultValue(ArgSpec arg) {
         if (!(arg instanceof OptionSpec option) || !option.longestName().startsWith("--")) {
             return null;
         }
         String name = option.longestName().substring(2);
-        String fromEnv = env.get("WALDEN_" + name.toUpperCase(Locale.ROOT).replace('-', '_'));
+        String fromEnv = env.get(ENV_NAMES.getOrDefault(name, "WALDEN_" + name.toUpperCase(Locale.ROOT).replace('-', '_')));
         if (fromEnv != null && !fromEnv.isEmpty()) {
-            return fromEnv;
+            return isFlag(option) ? onOff(fromEnv) : fromEnv;
         }
         if (name.equals("pgdata") && env.get("PGDATA") != null) {
             return env.get("PGDATA");
         }
         String fromFile = file.getProperty(name);
+        if (fromFile != null && isFlag(option)) {
+            return onOff(fromFile.strip());
+        }
         return fromFile != null ? fromFile.strip() : null;
+    }
+
+    private static boolean isFlag(OptionSpec option) {
+        return option.type() == boolean.class || option.type() == Boolean.class;
+    }
+
+    /** A switch from the environment: on/off and yes/no as well as true/false; anything else goes to picocli as is. */
+    private static String onOff(String value) {
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "on", "yes", "1", "true" -> "true";
+            case "off", "no", "0", "false" -> "false";
+            default -> value;
+        };
     }
 }

@@ -35,14 +35,8 @@ public final class WalPusher {
     public enum Outcome { ARCHIVED, ALREADY_ARCHIVED }
 
     public Outcome push(Path path) throws IOException {
-        String name = path.getFileName().toString();
-        WalFileName file = WalFileName.parse(name).orElseThrow(() -> new UsageException(
-                "'" + name + "' is not a WAL file name",
-                "archive_command must pass %p, e.g. archive_command = 'walden wal-push %p'"));
-        if (!Files.isRegularFile(path)) {
-            throw new WaldenException("WAL file " + path.toAbsolutePath() + " does not exist",
-                    "archive_command must pass %p (the path PostgreSQL gives, relative to PGDATA)");
-        }
+        WalFileName file = checkFile(path);
+        String name = file.name();
         claimRepository(path, file);
         Optional<SegmentSummary> summary = summarize(path, file);
 
@@ -64,6 +58,19 @@ public final class WalPusher {
         throw new WaldenException("WAL file " + name + " is already in the repository at " + repository.location()
                 + " with different content; nothing was overwritten",
                 "two servers may be archiving into the same repository; give each cluster its own --repo");
+    }
+
+    /** The WAL file PostgreSQL names with %p; refuses a path that is not one, or does not exist. */
+    public static WalFileName checkFile(Path path) {
+        String name = path.getFileName().toString();
+        WalFileName file = WalFileName.parse(name).orElseThrow(() -> new UsageException(
+                "'" + name + "' is not a WAL file name",
+                "archive_command must pass %p, e.g. archive_command = 'walden wal-push %p'"));
+        if (!Files.isRegularFile(path)) {
+            throw new WaldenException("WAL file " + path.toAbsolutePath() + " does not exist",
+                    "archive_command must pass %p (the path PostgreSQL gives, relative to PGDATA)");
+        }
+        return file;
     }
 
     /**
