@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 
-/** walden wal-push, for archive_command. */
+/** walden wal-push, for archive_command (usually run by {@link DirectWalPush}, which skips picocli). */
 @Command(name = "wal-push", description = {"Archive one WAL file (archive_command). Pushing the same file twice is fine.",
         "",
         "With --async (or WALDEN_ARCHIVE_ASYNC=on) a background archiver, started by the first call and leaving when"
@@ -50,17 +50,23 @@ final class WalPushCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Context ctx = parent.context();
-        WalPusher pusher = new WalPusher(ctx.repository());
-        if (!async) {
-            pusher.push(path);
-            return 0;
-        }
-        ArchiverLauncher launcher = new ArchiverLauncher(ctx.waldenCommand(), ctx.repositoryArgs(), ctx.env());
-        ArchiverLauncher.ArchiverOptions options = new ArchiverLauncher.ArchiverOptions(idle != null ? idle : DEFAULT_IDLE,
-                jobs != null ? jobs : defaultJobs());
-        new AsyncWalPush(pusher, launcher, ctx.repositoryKey(), options).push(path, spool);
+        new Request(path, async, spool, idle, jobs).run(parent.context());
         return 0;
+    }
+
+    /** One wal-push, however its command line was read. */
+    record Request(Path path, boolean async, Path spool, Duration idle, Integer jobs) {
+        void run(Context ctx) throws Exception {
+            WalPusher pusher = new WalPusher(ctx.repository());
+            if (!async) {
+                pusher.push(path);
+                return;
+            }
+            ArchiverLauncher launcher = new ArchiverLauncher(ctx.waldenCommand(), ctx.repositoryArgs(), ctx.env());
+            ArchiverLauncher.ArchiverOptions options = new ArchiverLauncher.ArchiverOptions(idle != null ? idle : DEFAULT_IDLE,
+                    jobs != null ? jobs : defaultJobs());
+            new AsyncWalPush(pusher, launcher, ctx.repositoryKey(), options).push(path, spool);
+        }
     }
 
     static int defaultJobs() {

@@ -73,7 +73,10 @@ public enum Compression {
     OutputStream compress(OutputStream out, int level) throws IOException {
         return switch (this) {
             case NONE -> out;
-            case ZSTD -> new ZstdOutputStream(out, level);
+            case ZSTD -> {
+                ZstdLibrary.prepare();
+                yield new ZstdOutputStream(out, level);
+            }
             case LZ4 -> new LZ4FrameOutputStream(out, LZ4FrameOutputStream.BLOCKSIZE.SIZE_4MB, -1L, lz4Compressor(level),
                     net.jpountz.xxhash.XXHashFactory.fastestInstance().hash32(), LZ4FrameOutputStream.FLG.Bits.BLOCK_INDEPENDENCE);
         };
@@ -82,7 +85,10 @@ public enum Compression {
     InputStream decompress(InputStream in) throws IOException {
         return switch (this) {
             case NONE -> in;
-            case ZSTD -> new ZstdInputStream(in);
+            case ZSTD -> {
+                ZstdLibrary.prepare();
+                yield new ZstdInputStream(in);
+            }
             case LZ4 -> new LZ4FrameInputStream(in);
         };
     }
