@@ -15,7 +15,7 @@ import java.util.Set;
  * every command cost more than the push. This takes exactly the command lines archive_command has (global options,
  * wal-push, its options, the path, each option once, values that convert) with the same precedence of flag,
  * environment and config file; anything else, help and every mistake included, goes to picocli, so its messages
- * stay the only ones. HelpTest-style parity is checked in DirectWalPushTest.
+ * stay the only ones.
  */
 final class DirectWalPush {
     private static final Set<String> GLOBAL_VALUES = Set.of("repo", "compression", "compression-level", "encryption-key-file",
@@ -91,7 +91,7 @@ final class DirectWalPush {
     }
 
     /** Sets the global options on {@code ctx} and returns the push; empty when a value does not convert. */
-    private Optional<WalPushCommand.Request> resolve(Settings settings, Context ctx) {
+    Optional<WalPushCommand.Request> resolve(Settings settings, Context ctx) {
         try {
             ctx.repo = value(settings, "repo");
             ctx.compression = value(settings, "compression");
@@ -137,12 +137,4 @@ final class DirectWalPush {
         };
     }
 
-    /** For tests: the options as given, and the path. */
-    Map<String, String> given() {
-        return Map.copyOf(given);
-    }
-
-    Path path() {
-        return path;
-    }
 }
