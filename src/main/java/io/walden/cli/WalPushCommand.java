@@ -44,8 +44,8 @@ final class WalPushCommand implements Callable<Integer> {
     Duration idle;
 
     @Option(names = "--archiver-jobs", paramLabel = "N",
-            description = "WAL files the background archiver pushes at once (env WALDEN_ARCHIVER_JOBS; default 2, at most"
-                    + " the number of cores if more).")
+            description = "WAL files the background archiver pushes at once (env WALDEN_ARCHIVER_JOBS; default: the"
+                    + " number of cores, at least 2 and at most 4).")
     Integer jobs;
 
     @Override
