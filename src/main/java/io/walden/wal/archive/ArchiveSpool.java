@@ -7,7 +7,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -207,7 +206,8 @@ public final class ArchiveSpool {
         }
     }
 
-    private static String directoryIdentity(Path dir) throws IOException {
+    /** "device inode" of a folder: the same path may name another folder later (a restore moves PGDATA aside). */
+    static String directoryIdentity(Path dir) throws IOException {
         return Files.getAttribute(dir, "unix:dev") + " " + Files.getAttribute(dir, "unix:ino");
     }
 
@@ -277,9 +277,5 @@ public final class ArchiveSpool {
         } finally {
             Files.deleteIfExists(temp);
         }
-    }
-
-    static boolean exists(Path file) {
-        return Files.exists(file, LinkOption.NOFOLLOW_LINKS);
     }
 }

@@ -5,14 +5,12 @@ import io.walden.error.WaldenException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchService;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
@@ -189,14 +187,9 @@ public final class WalArchiver {
 
     private static Optional<String> directoryIdentity(Path dir) {
         try {
-            return Optional.of(Files.getAttribute(dir, "unix:dev") + " " + Files.getAttribute(dir, "unix:ino"));
+            return Optional.of(ArchiveSpool.directoryIdentity(dir));
         } catch (IOException e) {
             return Optional.empty();
         }
-    }
-
-    /** For tests: the names being pushed right now. */
-    List<String> inFlight() {
-        return List.copyOf(inFlight.keySet());
     }
 }
