@@ -13,7 +13,6 @@ import io.walden.wal.archive.WalFileIdentity;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -149,7 +148,7 @@ class AsyncArchiveIT {
             assertThat(again.output()).isEmpty();
 
             // a file changed since its marker was written: the marker is not believed, the push finds the conflict
-            flipByteInTheMiddle(c.pgWal().resolve(first));
+            TestDirs.flipByteInTheMiddle(c.pgWal().resolve(first));
             ProcessResult changed = c.walPushAsServer("pg_wal/" + first);
             assertThat(changed.exitCode()).isEqualTo(1);
             assertThat(changed.output()).startsWith("walden: WAL file " + first + " is already in the repository at " + c.repo
@@ -261,15 +260,5 @@ class AsyncArchiveIT {
     private static String tail(Path log) throws IOException {
         List<String> lines = Files.readAllLines(log);
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
-    }
-
-    private static void flipByteInTheMiddle(Path file) throws IOException {
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-            long at = f.length() / 2;
-            f.seek(at);
-            int b = f.read();
-            f.seek(at);
-            f.write(b ^ 0x5A);
-        }
     }
 }

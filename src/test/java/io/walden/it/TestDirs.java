@@ -100,6 +100,19 @@ public final class TestDirs {
         }
     }
 
+    /** Damages a file in place: the byte in its middle, XOR 0x5A (same size; new modification time). */
+    public static void flipByteInTheMiddle(Path file) {
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            long at = f.length() / 2;
+            f.seek(at);
+            int b = f.read();
+            f.seek(at);
+            f.write(b ^ 0x5A);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Deletes {@code root} and everything below it, without following symlinks; missing is fine. */
     public static void deleteTree(Path root) {
         if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
