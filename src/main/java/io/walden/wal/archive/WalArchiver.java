@@ -77,8 +77,10 @@ public final class WalArchiver {
             return Stop.ANOTHER_RUNNING;
         }
         String walIdentity = directoryIdentity(pgWal).orElseThrow(() -> new NoSuchFileException(pgWal.toString()));
-        ExecutorService pool = Executors.newFixedThreadPool(settings.jobs());
-        try (ArchiverLease held = lease.get(); WatchService watch = pgWal.getFileSystem().newWatchService()) {
+        // closed in reverse order: the pushes under way finish and record their outcome before the lease goes
+        ArchiverLease held = lease.get();
+        try (held; ExecutorService pool = Executors.newFixedThreadPool(settings.jobs());
+             WatchService watch = pgWal.getFileSystem().newWatchService()) {
             ReadyFiles.statusDirectory(pgWal).register(watch, StandardWatchEventKinds.ENTRY_CREATE);
             spool.failedDirectory().register(watch, StandardWatchEventKinds.ENTRY_DELETE);
             Thread.ofVirtual().name("archive-status-watch").start(() -> forwardEvents(watch));
@@ -97,15 +99,21 @@ public final class WalArchiver {
                     return Stop.IDLE;
                 }
                 if (Duration.between(lastHousekeeping, Instant.now()).compareTo(HOUSEKEEPING) >= 0) {
-                    spool.removeStale(pgWal);
+                    housekeeping();
                     lastHousekeeping = Instant.now();
                 }
                 wake.poll(settings.rescan().toMillis(), TimeUnit.MILLISECONDS);
                 wake.clear();
             }
-        } finally {
-            pool.shutdown();
-            pool.awaitTermination(1, TimeUnit.MINUTES); // a push under way finishes and records its outcome
+        }
+    }
+
+    /** Records nobody can ask about any more go; failing at it is no reason to stop archiving. */
+    private void housekeeping() {
+        try {
+            spool.removeStale(pgWal);
+        } catch (IOException e) {
+            log.println("walden archiver: cannot clean up " + spool.area() + ": " + e.getMessage());
         }
     }
 

@@ -173,9 +173,9 @@ public final class WalPusher {
 
     /**
      * A segment's first page names the cluster and its version: a new repository takes them as its
-     * identity, an existing one refuses another cluster's WAL.
+     * identity, an existing one refuses another cluster's WAL. {@code first} holds the file's first {@code n}
+     * bytes (at least), and the file is {@code size} bytes long.
      */
-    /** {@code first}: at least the first {@code n} bytes of the file, {@code size} long. */
     private void claimRepository(Path path, WalFileName file, byte[] first, int n, long size) {
         if (file.kind() == WalFileName.Kind.HISTORY || file.kind() == WalFileName.Kind.BACKUP_HISTORY) {
             return; // no page header; the segments around them carry the identity
