@@ -72,11 +72,11 @@ public final class WalArchiver {
     }
 
     public Stop run() throws IOException, InterruptedException {
+        String walIdentity = directoryIdentity(pgWal).orElseThrow(() -> new NoSuchFileException(pgWal.toString()));
         Optional<ArchiverLease> lease = ArchiverLease.tryAcquire(spool);
         if (lease.isEmpty()) {
             return Stop.ANOTHER_RUNNING;
         }
-        String walIdentity = directoryIdentity(pgWal).orElseThrow(() -> new NoSuchFileException(pgWal.toString()));
         // closed in reverse order: the pushes under way finish and record their outcome before the lease goes
         ArchiverLease held = lease.get();
         try (held; ExecutorService pool = Executors.newFixedThreadPool(settings.jobs());
