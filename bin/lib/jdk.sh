@@ -7,14 +7,20 @@ WALDEN_MIN_JAVA=21
 walden_java_major() {
   local java=$1 output line version release
   [[ -x $java ]] || return 0
-  # the JDK's release file says it without starting a JVM (archive_command runs this once per segment)
-  release=$(dirname "$(dirname "$java")")/release
+  # the JDK's release file says it without starting a JVM, read with shell builtins only: archive_command
+  # runs this once per segment, and each process started costs a millisecond or more
+  release=${java%/*/*}/release
   if [[ -r $release ]]; then
-    version=$(sed -n 's/^JAVA_VERSION="\([0-9][0-9]*\).*/\1/p' "$release")
-    if [[ $version =~ ^[0-9]+$ && $version -ge 9 ]]; then
-      printf '%s\n' "$version"
-      return 0
-    fi
+    while IFS= read -r line; do
+      if [[ $line =~ ^JAVA_VERSION=\"([0-9]+) ]]; then
+        version=${BASH_REMATCH[1]}
+        if ((version >= 9)); then
+          printf '%s\n' "$version"
+          return 0
+        fi
+        break
+      fi
+    done <"$release"
   fi
   output=$("$java" -version 2>&1) || return 0
   line=$(grep -m1 ' version "' <<<"$output") || return 0

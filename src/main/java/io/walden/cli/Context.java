@@ -13,6 +13,7 @@ import io.walden.storage.StorageAddress;
 import io.walden.storage.s3.S3Credentials;
 import io.walden.storage.s3.S3Settings;
 import io.walden.storage.s3.S3Storage;
+import io.walden.wal.archive.RepositoryKey;
 
 import java.io.PrintStream;
 import java.net.URISyntaxException;
@@ -155,6 +156,45 @@ final class Context {
             }
         }
         return b.append(keySource().flagForCommands()).append(' ').append(verb).toString();
+    }
+
+    /** The repository as a spool area names it: the spec as given, for S3 with its endpoint. */
+    RepositoryKey repositoryKey() {
+        StorageAddress.parse(repo, "--repo"); // the same message as every command for a missing or bad --repo
+        return RepositoryKey.of(repo, s3Endpoint, workingDirectory());
+    }
+
+    /**
+     * The options that choose this run's repository and how it writes, for a walden process started from this
+     * one (the background archiver), which runs in / and so gets a relative repository path made absolute.
+     * Keys and credentials stay in the environment, never on a command line.
+     */
+    List<String> repositoryArgs() {
+        List<String> args = new ArrayList<>();
+        args.add("--repo");
+        boolean relativePath = !repo.contains("://") && !repo.startsWith("/");
+        args.add(relativePath ? RepositoryKey.of(repo, null, workingDirectory()).text() : repo);
+        addIfSet(args, "--compression", compression);
+        addIfSet(args, "--compression-level", compressionLevel);
+        addIfSet(args, "--encryption-key-file", encryptionKeyFile == null ? null : encryptionKeyFile.toAbsolutePath());
+        addIfSet(args, "--s3-endpoint", s3Endpoint);
+        if (s3PathStyle != null) {
+            args.add("--s3-path-style=" + s3PathStyle);
+        }
+        addIfSet(args, "--s3-region", s3Region);
+        addIfSet(args, "--s3-storage-class", s3StorageClass);
+        return args;
+    }
+
+    private static void addIfSet(List<String> args, String flag, Object value) {
+        if (value != null) {
+            args.add(flag);
+            args.add(value.toString());
+        }
+    }
+
+    private static Path workingDirectory() {
+        return Path.of("").toAbsolutePath();
     }
 
     /** Two specs naming the same repository (after normalising paths). */

@@ -74,6 +74,7 @@ public enum Compression {
         return switch (this) {
             case NONE -> out;
             case ZSTD -> {
+                ZstdLibrary.prepare();
                 ZstdOutputStream z = new ZstdOutputStream(out, level);
                 if (workers > 1) {
                     z.setWorkers(workers);
@@ -88,7 +89,10 @@ public enum Compression {
     InputStream decompress(InputStream in) throws IOException {
         return switch (this) {
             case NONE -> in;
-            case ZSTD -> new ZstdInputStream(in);
+            case ZSTD -> {
+                ZstdLibrary.prepare();
+                yield new ZstdInputStream(in);
+            }
             case LZ4 -> new LZ4FrameInputStream(in);
         };
     }

@@ -47,6 +47,27 @@ public record ObjectCodec(Compression compression, int level, Optional<Keyring> 
         return ObjectEncoder.open(sink, ObjectHeader.of(compression, keys.primaryKeyId(), metadata), level, workers, keys, objectKey);
     }
 
+    /**
+     * Starts compressing and hashing {@code plain[0, length)} on {@code cpu}, for {@link #write}; the array must not
+     * change until the result is complete.
+     */
+    public java.util.concurrent.CompletableFuture<CompressedBody> compress(byte[] plain, int length, java.util.concurrent.Executor cpu) {
+        return CompressedBody.of(plain, length, compression, level, cpu);
+    }
+
+    /** Writes the object {@code objectKey} with this metadata and a body compressed by {@link #compress}. */
+    public void write(OutputStream sink, String objectKey, String metadata, CompressedBody body) throws IOException {
+        if (body.compression() != compression) {
+            throw new IllegalArgumentException("body compressed with " + body.compression() + ", this codec writes " + compression);
+        }
+        if (keyring.isEmpty()) {
+            ObjectEncoder.write(sink, ObjectHeader.of(compression, metadata), null, objectKey, body);
+        } else {
+            Keyring keys = keyring.get();
+            ObjectEncoder.write(sink, ObjectHeader.of(compression, keys.primaryKeyId(), metadata), keys, objectKey, body);
+        }
+    }
+
     public ObjectDecoder decoder(InputStream raw, String objectKey) throws IOException {
         return ObjectDecoder.open(raw, objectKey, keyring.orElse(null));
     }

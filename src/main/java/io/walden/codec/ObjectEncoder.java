@@ -27,15 +27,37 @@ public final class ObjectEncoder extends OutputStream {
         this.sink = new DataOutputStream(sink);
         header.write(this.sink);
         this.chunks = new ChunkedOutputStream(this.sink);
-        OutputStream stored = chunks;
-        if (keyring != null) {
-            try {
-                stored = keyring.aead().newEncryptingStream(chunks, ObjectHeader.associatedData(header, objectKey));
-            } catch (java.security.GeneralSecurityException e) {
-                throw new IOException("cannot start encryption: " + e.getMessage(), e);
-            }
+        this.body = header.compression().compress(stored(chunks, header, keyring, objectKey), level, workers);
+    }
+
+    /** Where the compressed body goes: encryption (with a keyring), then the chunk framing. */
+    private static OutputStream stored(ChunkedOutputStream chunks, ObjectHeader header, Keyring keyring, String objectKey)
+            throws IOException {
+        if (keyring == null) {
+            return chunks;
         }
-        this.body = header.compression().compress(stored, level, workers);
+        try {
+            return keyring.aead().newEncryptingStream(chunks, ObjectHeader.associatedData(header, objectKey));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("cannot start encryption: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes a whole object whose body was compressed and hashed beforehand ({@link CompressedBody}): the same
+     * bytes the streaming encoder writes for that plaintext.
+     */
+    static void write(OutputStream sink, ObjectHeader header, Keyring keyring, String objectKey, CompressedBody body)
+            throws IOException {
+        DataOutputStream out = new DataOutputStream(sink);
+        header.write(out);
+        ChunkedOutputStream chunks = new ChunkedOutputStream(out);
+        OutputStream stored = stored(chunks, header, keyring, objectKey);
+        stored.write(body.compressed(), 0, body.compressedLength());
+        stored.close(); // ends the cipher, then the chunk framing; the sink stays open
+        chunks.close();
+        body.trailer().write(out);
+        out.flush();
     }
 
     /** An unencrypted object. */

@@ -1,5 +1,6 @@
 package io.walden.repo;
 
+import io.walden.codec.CompressedBody;
 import io.walden.codec.ObjectCodec;
 import io.walden.codec.ObjectDecoder;
 import io.walden.codec.ObjectEncoder;
@@ -66,7 +67,7 @@ public final class Repository implements AutoCloseable {
 
     public Optional<RepositoryIdentity> identity() {
         try (InputStream in = storage.open(ObjectKeys.IDENTITY)) {
-            return Optional.of(Json.mapper().readValue(in, RepositoryIdentity.class));
+            return Optional.of(RepositoryIdentity.parse(new String(in.readAllBytes(), StandardCharsets.UTF_8)));
         } catch (ObjectNotFoundException e) {
             return Optional.empty();
         } catch (IOException e) {
@@ -149,13 +150,31 @@ public final class Repository implements AutoCloseable {
      * {@code created} is false.
      */
     public Written write(String key, String metadata, boolean ifAbsent, BodyWriter body) throws IOException {
+        return store(key, ifAbsent, out -> {
+            try (ObjectEncoder encoder = codec.encoder(out, key, metadata)) {
+                body.writeTo(encoder);
+                return encoder.finish();
+            }
+        });
+    }
+
+    /** As {@link #write(String, String, boolean, BodyWriter)}, for a body compressed beforehand ({@link ObjectCodec#compress}). */
+    public Written write(String key, String metadata, boolean ifAbsent, CompressedBody body) throws IOException {
+        return store(key, ifAbsent, out -> {
+            codec.write(out, key, metadata, body);
+            return body.trailer();
+        });
+    }
+
+    /** Encodes an object onto a stream and says what a reader will check it against. */
+    private interface Encoding {
+        ObjectTrailer encodeTo(OutputStream out) throws IOException;
+    }
+
+    private Written store(String key, boolean ifAbsent, Encoding encoding) throws IOException {
         try (PendingObject pending = storage.create(key)) {
             CountingOutputStream counted = new CountingOutputStream(pending.stream());
-            ObjectTrailer trailer;
-            try (ObjectEncoder encoder = codec.encoder(counted, key, metadata)) {
-                body.writeTo(encoder);
-                trailer = encoder.finish();
-            }
+            ObjectTrailer trailer = encoding.encodeTo(counted);
             boolean created;
             if (ifAbsent) {
                 created = pending.commitIfAbsent();

@@ -20,6 +20,22 @@ public record RepositoryIdentity(int format, String systemIdentifier, int pgMajo
         return !"none".equals(encryption);
     }
 
+    /** walden.json's content, read without Jackson (see {@link FlatJson}); fields it does not know are ignored. */
+    static RepositoryIdentity parse(String json) throws java.io.IOException {
+        java.util.Map<String, String> v = FlatJson.parse(json);
+        try {
+            return new RepositoryIdentity(intOf(v.get("format")), v.get("systemIdentifier"), intOf(v.get("pgMajor")),
+                    v.get("walSegmentSize") == null ? 0 : Long.parseLong(v.get("walSegmentSize")), v.get("compression"),
+                    v.get("encryption"), v.get("created") == null ? null : Instant.parse(v.get("created")));
+        } catch (RuntimeException e) {
+            throw new java.io.IOException("unexpected value in walden.json: " + e.getMessage(), e);
+        }
+    }
+
+    private static int intOf(String value) {
+        return value == null ? 0 : Integer.parseInt(value);
+    }
+
     public long systemId() {
         return Long.parseUnsignedLong(systemIdentifier);
     }

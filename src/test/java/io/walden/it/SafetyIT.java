@@ -3,7 +3,6 @@ package io.walden.it;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,7 +27,7 @@ class SafetyIT {
             s.pg.sql("INSERT INTO t SELECT g, 'after' FROM generate_series(1, 77) g");
             long before = s.count("t");
             Path largest = largestFile(s.repo.resolve("backups").resolve(id).resolve("data"));
-            flipByteInTheMiddle(largest);
+            TestDirs.flipByteInTheMiddle(largest);
 
             Cli.Result r = s.cli.run("restore", "--pgdata", s.pg.pgdata().toString());
             assertThat(r.exit()).as(r.toString()).isEqualTo(1);
@@ -133,7 +132,7 @@ class SafetyIT {
 
             Path altered = Files.createTempDirectory(s.base, "altered").resolve(name);
             Files.copy(original, altered);
-            flipByteInTheMiddle(altered);
+            TestDirs.flipByteInTheMiddle(altered);
             Cli.Result conflict = cli.run("wal-push", altered.toString());
             assertThat(conflict.exit()).isEqualTo(1);
             assertThat(conflict.err()).startsWith("walden: WAL file " + name + " is already in the repository at " + fresh
@@ -189,16 +188,6 @@ class SafetyIT {
                 throw new AssertionError("no WAL segment archived into " + repo);
             }
             Scenario.pause(200);
-        }
-    }
-
-    private static void flipByteInTheMiddle(Path file) throws IOException {
-        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
-            long at = f.length() / 2;
-            f.seek(at);
-            int b = f.read();
-            f.seek(at);
-            f.write(b ^ 0x5A);
         }
     }
 }

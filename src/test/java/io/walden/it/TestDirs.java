@@ -75,6 +75,44 @@ public final class TestDirs {
         }
     }
 
+    /**
+     * Installs bin/walden, its bin/lib scripts and the built jar (see {@link #installJar}) as {@code baseDir/walden},
+     * the layout the launcher expects (bin/ next to target/), without sources, so it never tries to build; returns
+     * the launcher. Readable by the server user, who runs it from archive_command.
+     */
+    public static Path installLauncher(Path baseDir) {
+        try {
+            Path home = baseDir.resolve("walden");
+            Path bin = Files.createDirectories(home.resolve("bin/lib"));
+            Path project = Path.of(System.getProperty("user.dir"));
+            Files.copy(project.resolve("bin/walden"), home.resolve("bin/walden"), StandardCopyOption.REPLACE_EXISTING);
+            try (java.util.stream.Stream<Path> libs = Files.list(project.resolve("bin/lib"))) {
+                for (Path lib : libs.toList()) {
+                    Files.copy(lib, bin.resolve(lib.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            installJar(Files.createDirectories(home.resolve("target")));
+            Files.setPosixFilePermissions(home.resolve("bin/walden"), PosixFilePermissions.fromString("rwxr-xr-x"));
+            OsUser.chownTree(home, serverUser());
+            return home.resolve("bin/walden");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Damages a file in place: the byte in its middle, XOR 0x5A (same size; new modification time). */
+    public static void flipByteInTheMiddle(Path file) {
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            long at = f.length() / 2;
+            f.seek(at);
+            int b = f.read();
+            f.seek(at);
+            f.write(b ^ 0x5A);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Deletes {@code root} and everything below it, without following symlinks; missing is fine. */
     public static void deleteTree(Path root) {
         if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
