@@ -1,6 +1,8 @@
 # shellcheck shell=bash
 # Helpers for bench/run: messages, the unprivileged server user, the throwaway cluster, timed runs.
-# Sourced by bench/run, which sets the globals these functions use (WORK, PGDATA, PGBIN, PORT, ...).
+# Sourced by bench/run, which sets the globals these functions use (WORK, PGDATA, PGBIN, PORT, ...)
+# and reads those they set (CLUSTER_RUNNING, TIMING, LOAD_BEFORE):
+# shellcheck disable=SC2034
 
 # --- messages -----------------------------------------------------------------------------------
 
@@ -96,10 +98,30 @@ start_cluster() {
 }
 
 stop_cluster() {
-  # immediate: the cluster is thrown away, there is nothing to flush
-  if [[ -f $PGDATA/postmaster.pid ]]; then
-    as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m immediate -w stop >/dev/null 2>&1 || true
+  stop_server "$PGDATA" immediate
+  CLUSTER_RUNNING=0
+}
+
+# stop_server DIR [MODE]: stops the server of DIR if it runs; immediate (the default) for a cluster
+# that is thrown away, fast for one whose files are used afterwards.
+stop_server() {
+  local dir=$1 mode=${2:-immediate}
+  if [[ -f $dir/postmaster.pid ]]; then
+    as_pg "$PGBIN/pg_ctl" -D "$dir" -m "$mode" -w -t 300 stop >/dev/null 2>&1 || true
   fi
+}
+
+# Stops every server whose PGDATA lies under DIR (restored clusters, a previous run's cluster).
+stop_servers_under() {
+  local pidfile
+  while IFS= read -r pidfile; do
+    stop_server "$(dirname "$pidfile")"
+  done < <(find "$1" -maxdepth 3 -name postmaster.pid 2>/dev/null)
+}
+
+# Stops the cluster cleanly (a shutdown checkpoint), so that a copy of PGDATA made now is consistent.
+stop_cluster_clean() {
+  stop_server "$PGDATA" fast
   CLUSTER_RUNNING=0
 }
 
@@ -121,8 +143,13 @@ set_archive_command() {
 # Waits until every finished segment is archived (no .ready files), so that archiving left over
 # from a previous step does not run on the clock of the next one.
 wait_archiver_idle() {
-  local i
-  for i in $(seq 1 1200); do
+  wait_archiver_idle_for 600
+}
+
+# wait_archiver_idle_for SECONDS: the same with a limit of one's own, for long backlogs.
+wait_archiver_idle_for() {
+  local limit=$1 i
+  for ((i = 0; i < limit * 2; i++)); do
     if [[ -z $(as_pg find "$PGDATA/pg_wal/archive_status" -name '*.ready' -print -quit) ]]; then
       return 0
     fi
@@ -130,7 +157,12 @@ wait_archiver_idle() {
   done
   psql_pg -c "SELECT * FROM pg_stat_archiver" >&2 || true
   tail -n 20 "$WORK/logs/postgres.log" >&2
-  die "WAL archiving did not catch up within 10 minutes"
+  die "WAL archiving did not catch up within $limit seconds"
+}
+
+# Finished segments the archiver has not archived yet.
+ready_count() {
+  as_pg find "$PGDATA/pg_wal/archive_status" -name '*.ready' | wc -l
 }
 
 # Same starting point for every measured run: no dirty buffers (the backup's checkpoint is then
@@ -166,7 +198,13 @@ wal_segment_count() {
 # Writes the work dir, the socket dir and the checkout as $WORK, $SOCK and $PROJECT, so that the
 # committed reports hold no path of this machine.
 redact() {
+  # shellcheck disable=SC2016 # the replacements are the literal names
   sed -e "s|$WORK|"'$WORK|g' -e "s|$SOCK|"'$SOCK|g' -e "s|$PROJECT|"'$PROJECT|g'
+}
+
+# A name for files and directories: lower case, runs of other characters as one dash.
+slug() {
+  tr '[:upper:]' '[:lower:]' <<<"$1" | sed -E 's/[^a-z0-9]+/-/g; s/^-|-$//g'
 }
 
 bytes_of() {
@@ -186,20 +224,70 @@ run_timed() {
   TIMING=$(tail -n 1 "$timing")
 }
 
-# record VARIANT OP TOOL RUN SIZE BASIS COMMAND...: appends the last TIMING as a row of
-# results.tsv, with the load average when the run started (other work on the machine makes
-# timings noisy, the reports show how busy it was); BASIS is the byte count the MB/s figure is
-# based on. The first run of each
-# operation and tool also records its command line, with the work dir written as $WORK.
+# run_step LOG COMMAND...: runs an untimed preparation step as PG_USER, output to LOG.
+run_step() {
+  local out=$1
+  shift
+  if ! as_pg "$@" >"$out" 2>&1; then
+    tail -n 30 "$out" >&2
+    die "this command failed: $*" "its full output is in $out; rerun with --keep to inspect $WORK"
+  fi
+}
+
+# record VARIANT OP TOOL RUN SIZE BASIS COMMAND...: the row of the last timed run, and the command
+# line if it is the first run of this operation and tool.
 record() {
-  local variant=$1 op=$2 tool=$3 run=$4 size=$5 basis=$6 wall user sys rss
+  record_row "$@"
+  local op=$2 tool=$3
   shift 6
+  note_command "$op" "$tool" "$(printf '%q ' "$@" | sed 's/ $//')"
+}
+
+# record_row VARIANT OP TOOL RUN SIZE BASIS: appends the last TIMING as a row of results.tsv, with
+# the load average when the run started (other work on the machine makes timings noisy, the reports
+# show how busy it was); BASIS is the byte count the MB/s figure is based on.
+record_row() {
+  local variant=$1 op=$2 tool=$3 run=$4 size=$5 basis=$6 wall user sys rss
   read -r wall user sys rss <<<"$TIMING"
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$variant" "$op" "$tool" "$run" "$wall" "$user" "$sys" "$rss" \
     "$size" "$basis" "$LOAD_BEFORE" >>"$WORK/results.tsv"
-  if ! cut -f 1,2 "$WORK/commands.tsv" | grep -q -F -x "$op"$'\t'"$tool"; then
-    printf '%s\t%s\t%s\n' "$op" "$tool" "$(printf '%q ' "$@" | redact | sed 's/ $//')" >>"$WORK/commands.tsv"
-  fi
   log "  $op, $tool, run $run: ${wall} s wall, $(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }') s CPU," \
     "$((rss / 1024)) MiB peak, $((size / 1048576)) MiB"
+}
+
+# record_unsupported VARIANT OP TOOL: a row that says this walden cannot do the operation, so that
+# the table shows it instead of leaving the row out (once per variant is enough).
+record_unsupported() {
+  if ! awk -F '\t' -v v="$1" -v o="$2" -v t="$3" '$1 == v && $2 == o && $3 == t { found = 1 } END { exit !found }' \
+    "$WORK/results.tsv"; then
+    printf '%s\t%s\t%s\tn/a\tn/a\t\t\t\t\t\t\n' "$1" "$2" "$3" >>"$WORK/results.tsv"
+    log "  $2, $3: not supported by this walden"
+  fi
+}
+
+# note_command OP TOOL TEXT: the command line of an operation for the reports, with the work dir
+# written as $WORK; only the first one of each operation and tool is kept.
+note_command() {
+  if ! cut -f 1,2 "$WORK/commands.tsv" | grep -q -F -x "$1"$'\t'"$2"; then
+    printf '%s\t%s\t%s\n' "$1" "$2" "$(printf '%s' "$3" | redact | tr '\n' ' ' | sed 's/ *$//')" >>"$WORK/commands.tsv"
+  fi
+}
+
+# walden_has COMMAND OPTION: whether this walden's COMMAND takes OPTION. Some options the benchmark
+# measures are newer than some checkouts; without them the table says so instead of failing.
+walden_has() {
+  local help
+  help=$("$WALDEN" "$1" --help 2>&1) || return 1
+  grep -q -E -e "(^|[^-[:alnum:]])$2([^-[:alnum:]]|\$)" <<<"$help"
+}
+
+# Seconds since the epoch with microseconds; the decimal point is always a dot.
+now() {
+  local t=$EPOCHREALTIME
+  echo "${t/,/.}"
+}
+
+# elapsed START [END]: seconds between two now() values, two decimals.
+elapsed() {
+  awk -v a="$1" -v b="${2:-$(now)}" 'BEGIN { printf "%.2f", b - a }'
 }
