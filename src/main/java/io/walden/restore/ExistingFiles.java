@@ -22,6 +22,9 @@ import java.util.function.Function;
  * its size and SHA-256 match the manifest; size and time alone say nothing about the content.
  */
 final class ExistingFiles {
+    /** One buffer per thread: thousands of files must not mean thousands of megabytes of garbage. */
+    private static final ThreadLocal<ByteBuffer> BUFFER = ThreadLocal.withInitial(() -> ByteBuffer.allocate(1 << 20));
+
     private final int jobs;
 
     ExistingFiles(int jobs) {
@@ -49,7 +52,7 @@ final class ExistingFiles {
         }
         MessageDigest digest = Digests.sha256();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
+            ByteBuffer buffer = BUFFER.get().clear();
             while (ch.read(buffer) > 0) {
                 buffer.flip();
                 digest.update(buffer);

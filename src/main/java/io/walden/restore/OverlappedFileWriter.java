@@ -40,7 +40,7 @@ final class OverlappedFileWriter implements AutoCloseable {
         put(buffer);
     }
 
-    /** Waits until everything is written and flushed to disk; the channel stays the caller's to close. */
+    /** Waits until everything is written (not flushed to disk); the channel stays the caller's to close. */
     @Override
     public void close() throws IOException {
         if (closed) {
@@ -55,7 +55,6 @@ final class OverlappedFileWriter implements AutoCloseable {
             throw new WaldenException("restore interrupted", null);
         }
         check();
-        channel.force(false);
     }
 
     private void drain() {

@@ -48,6 +48,8 @@ final class PgdataWriter {
     private static final int BUFFER = 128 * BlockRanges.BLOCK_SIZE;
     /** Files from this size on are written on a thread of their own while the next bytes are decoded. */
     private static final long OVERLAP_FROM = 8L << 20;
+    /** For reading rebuilt files back: one buffer per thread, not one per file. */
+    private static final ThreadLocal<ByteBuffer> READ_BACK = ThreadLocal.withInitial(() -> ByteBuffer.allocate(BUFFER));
     private static final String PG_CONTROL = "global/pg_control";
     private static final String PG_CONTROL_PENDING = "global/pg_control.walden-restore";
 
@@ -58,6 +60,7 @@ final class PgdataWriter {
     private final int jobs;
     private final boolean inPlace;
     private final LongConsumer progress;
+    private final BackgroundFlusher flusher = new BackgroundFlusher();
 
     PgdataWriter(Repository repository, Manifest manifest, FileChains chains, Path pgdata, int jobs, boolean inPlace,
                  LongConsumer progress) {
@@ -75,6 +78,12 @@ final class PgdataWriter {
 
     /** Returns the bytes of PGDATA that were kept as they were (in place only). */
     long write() throws IOException {
+        try (flusher) {
+            return writeAll();
+        }
+    }
+
+    private long writeAll() throws IOException {
         for (DirEntry d : manifest.directories().stream().sorted(Comparator.comparing(DirEntry::path)).toList()) {
             Path dir = inside(d.path());
             Files.createDirectories(dir);
@@ -124,6 +133,7 @@ final class PgdataWriter {
             checkRebuilt(c);
             return null;
         }).toList());
+        flusher.awaitAll();
         writeText("backup_label", manifest.backupLabel());
         if (manifest.tablespaceMap() != null && !manifest.tablespaceMap().isEmpty()) {
             writeText("tablespace_map", manifest.tablespaceMap());
@@ -174,13 +184,13 @@ final class PgdataWriter {
                 }
             } else {
                 copy(in, f, piece, buffer, digest, (b, n) -> writeAll(out, b, n, -1));
-                out.force(false);
             }
             if (digest != null && !HexFormat.of().formatHex(digest.digest()).equals(f.sha256())) {
                 throw checksumFailure(f);
             }
         }
         Files.setPosixFilePermissions(target, permissions(f.mode()));
+        flusher.flush(target);
     }
 
     @FunctionalInterface
@@ -246,7 +256,7 @@ final class PgdataWriter {
             }
             if (f.sha256() != null) {
                 MessageDigest digest = Digests.sha256();
-                ByteBuffer buffer = ByteBuffer.allocate(BUFFER);
+                ByteBuffer buffer = READ_BACK.get().clear();
                 while (ch.read(buffer) > 0) {
                     buffer.flip();
                     digest.update(buffer);
