@@ -1,6 +1,7 @@
 package io.walden.backup;
 
 import io.walden.codec.Digests;
+import io.walden.repo.BlockMap;
 import io.walden.repo.BlockRanges;
 import io.walden.repo.Manifest.DataObject;
 import io.walden.repo.Manifest.FileEntry;

@@ -1,6 +1,11 @@
 package io.walden.restore;
 
 import io.walden.codec.Digests;
+import io.walden.repo.BlockMap;
+import io.walden.repo.BlockRanges;
+import io.walden.repo.Manifest.FileEntry;
+import io.walden.repo.ObjectKeys;
+import io.walden.repo.Repository;
 import io.walden.restore.FileChains.Chain;
 
 import java.io.IOException;
@@ -14,27 +19,34 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 
 /**
  * For a restore in place: which files of the backup PGDATA does not already hold. A file is kept only when
- * its size and SHA-256 match the manifest; size and time alone say nothing about the content.
+ * its size and content match the manifest; size and time alone say nothing about the content. A large
+ * file is compared block by block against its block map (64-bit hashes, many times cheaper than SHA-256
+ * and stopping at the first block that differs); any other file by its SHA-256.
  */
 final class ExistingFiles {
     /** One buffer per thread: thousands of files must not mean thousands of megabytes of garbage. */
     private static final ThreadLocal<ByteBuffer> BUFFER = ThreadLocal.withInitial(() -> ByteBuffer.allocate(1 << 20));
 
+    private final Repository repository;
+    private final String backupId;
     private final int jobs;
 
-    ExistingFiles(int jobs) {
+    ExistingFiles(Repository repository, String backupId, int jobs) {
+        this.repository = repository;
+        this.backupId = backupId;
         this.jobs = Math.max(1, jobs);
     }
 
     List<Chain> changed(List<Chain> chains, Function<Chain, Path> target) throws IOException {
         List<Callable<Boolean>> checks = new ArrayList<>();
         for (Chain c : chains) {
-            checks.add(() -> matches(target.apply(c), c.file().size(), c.file().sha256()));
+            checks.add(() -> matches(target.apply(c), c.file()));
         }
         List<Boolean> same = ParallelTasks.all(jobs, checks);
         List<Chain> out = new ArrayList<>();
@@ -46,10 +58,62 @@ final class ExistingFiles {
         return out;
     }
 
-    private static boolean matches(Path file, long size, String sha256) throws IOException {
-        if (sha256 == null || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) != size) {
+    private boolean matches(Path file, FileEntry f) throws IOException {
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) != f.size()) {
             return false;
         }
+        Optional<BlockMap> map = blockMap(f);
+        if (map.isPresent()) {
+            return sameBlocks(file, f.size(), map.get());
+        }
+        return f.sha256() != null && f.sha256().equals(sha256(file));
+    }
+
+    private Optional<BlockMap> blockMap(FileEntry f) {
+        if (!f.blockMap() || f.object() == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(BlockMap.read(repository, ObjectKeys.backupBlockMap(f.objectBackup(backupId), f.object())));
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty(); // compared by SHA-256 instead
+        }
+    }
+
+    private static boolean sameBlocks(Path file, long size, BlockMap map) throws IOException {
+        if (BlockMap.blocks(size) != map.count()) {
+            return false;
+        }
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buffer = BUFFER.get();
+            byte[] bytes = buffer.array();
+            int block = 0;
+            while (true) {
+                int n = fill(ch, buffer);
+                if (n == 0) {
+                    return block == map.count();
+                }
+                for (int off = 0; off < n; off += BlockRanges.BLOCK_SIZE) {
+                    if (!map.matches(block++, BlockMap.hash(bytes, off, Math.min(BlockRanges.BLOCK_SIZE, n - off)))) {
+                        return false;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Fills the buffer unless the file ends first, so block boundaries fall on buffer boundaries. */
+    private static int fill(FileChannel ch, ByteBuffer buffer) throws IOException {
+        buffer.clear();
+        while (buffer.hasRemaining()) {
+            if (ch.read(buffer) < 0) {
+                break;
+            }
+        }
+        return buffer.position();
+    }
+
+    private static String sha256(Path file) throws IOException {
         MessageDigest digest = Digests.sha256();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             ByteBuffer buffer = BUFFER.get().clear();
@@ -59,6 +123,6 @@ final class ExistingFiles {
                 buffer.clear();
             }
         }
-        return HexFormat.of().formatHex(digest.digest()).equals(sha256);
+        return HexFormat.of().formatHex(digest.digest());
     }
 }

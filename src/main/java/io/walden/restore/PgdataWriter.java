@@ -103,7 +103,7 @@ final class PgdataWriter {
         }
         long kept = 0;
         if (inPlace) {
-            List<Chain> changed = new ExistingFiles(jobs).changed(toWrite, chain -> target(chain.file().path()));
+            List<Chain> changed = new ExistingFiles(repository, manifest.id(), jobs).changed(toWrite, chain -> target(chain.file().path()));
             kept = toWrite.stream().mapToLong(c -> c.file().size()).sum() - changed.stream().mapToLong(c -> c.file().size()).sum();
             for (Chain c : changed) {
                 Files.deleteIfExists(target(c.file().path()));
