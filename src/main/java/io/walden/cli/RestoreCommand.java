@@ -73,9 +73,9 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--force", description = "Restore into a non-empty PGDATA that is not this repository's cluster.")
     boolean force;
 
-    @Option(names = "--delta", description = {"Restore over the existing cluster in PGDATA: keep its files whose SHA-256"
-            + " matches the backup, rewrite the rest, remove what the backup does not have. Much faster when little"
-            + " changed, but there is no pre-restore snapshot to go back to."})
+    @Option(names = "--delta", description = {"Restore over the existing cluster in PGDATA: keep its files whose content"
+            + " matches the backup (block hashes for large files, SHA-256 for the others), rewrite the rest, remove what"
+            + " the backup does not have. Much faster when little changed, but there is no pre-restore snapshot to go back to."})
     boolean delta;
 
     @Option(names = "--no-start", description = "Write the files and recovery settings, do not start PostgreSQL.")
