@@ -1,5 +1,6 @@
 package io.walden.backup;
 
+import io.walden.error.ParallelTasks;
 import io.walden.error.WaldenException;
 import io.walden.repo.BackupIds;
 import io.walden.repo.Manifest;
@@ -25,11 +26,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.Callable;
 
 /**
  * Takes a base backup (full, or incremental against the newest one; see BackupKind) of the running
@@ -156,32 +153,12 @@ public final class Backuper {
 
     private List<UnitCopier.Copied> copyAll(String id, Path pgdata, BackupPlan plan, Optional<ParentBackup> parent)
             throws IOException {
-        AtomicLong done = new AtomicLong();
-        UnitCopier copier = new UnitCopier(repository, id, pgdata, parent, options.jobs(), n -> {
-            done.addAndGet(n);
-            progress.copied(n);
-        });
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, options.jobs()));
-        try {
-            List<Future<UnitCopier.Copied>> futures = new ArrayList<>();
-            for (BackupPlan.Unit unit : plan.units()) {
-                futures.add(pool.submit(() -> copier.copy(unit)));
-            }
-            List<UnitCopier.Copied> out = new ArrayList<>();
-            for (Future<UnitCopier.Copied> f : futures) {
-                out.add(f.get());
-            }
-            return out;
-        } catch (ExecutionException e) {
-            throw io.walden.error.TaskFailure.unwrap(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new WaldenException("backup interrupted", null);
-        } finally {
-            // no worker may still be writing when the caller cleans up after a failure
-            pool.shutdownNow();
-            awaitQuietly(pool);
+        UnitCopier copier = new UnitCopier(repository, id, pgdata, parent, options.jobs(), progress::copied);
+        List<Callable<UnitCopier.Copied>> copies = new ArrayList<>();
+        for (BackupPlan.Unit unit : plan.units()) {
+            copies.add(() -> copier.copy(unit));
         }
+        return ParallelTasks.all(options.jobs(), copies, "backup");
     }
 
     private void waitForWal(SegmentName first, SegmentName last) throws IOException {
@@ -269,14 +246,6 @@ public final class Backuper {
             }
         } catch (IOException ignored) {
             // objects without a manifest are never used; 'walden delete' can remove them later
-        }
-    }
-
-    private static void awaitQuietly(ExecutorService pool) {
-        try {
-            pool.awaitTermination(5, java.util.concurrent.TimeUnit.MINUTES);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -11,7 +11,6 @@ import io.walden.repo.Repository;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -100,7 +99,7 @@ final class UnitCopier {
         byte[] buffer = new byte[BUFFER];
         Repository.Written written = write(unit, out -> size[0] = copyFile(f, buffer, (b, len) -> {
             out.write(b, 0, len);
-            hashBlocks(b, len, map);
+            map.addBlocks(b, len);
         }));
         if (size[0] < 0) {
             repository.storage().delete(ObjectKeys.backupData(backupId, unit.objectName()));
@@ -115,11 +114,13 @@ final class UnitCopier {
 
     // ---- incremental copies ------------------------------------------------------------------------
 
+    /** A small file as read, with its checksum, waiting to go into the bundle. */
+    private record ChangedFile(SourceFile file, byte[] bytes, String sha256) {}
+
     /** Small files: read each (they are under a megabyte), keep the parent's copy when the checksum matches. */
     private Copied copyChangedFiles(BackupPlan.Unit unit, ParentBackup parent) throws IOException {
         List<FileEntry> entries = new ArrayList<>();
-        List<SourceFile> changed = new ArrayList<>();
-        List<byte[]> contents = new ArrayList<>();
+        List<ChangedFile> changed = new ArrayList<>();
         byte[] buffer = new byte[BUFFER];
         for (SourceFile f : unit.files()) {
             ByteArrayOutputStream content = new ByteArrayOutputStream((int) Math.min(f.size(), BUFFER));
@@ -133,8 +134,7 @@ final class UnitCopier {
             if (before.isPresent()) {
                 entries.add(parent.unchanged(before.get(), f.mode()));
             } else {
-                changed.add(new SourceFile(f.path(), bytes.length, f.mode()));
-                contents.add(bytes);
+                changed.add(new ChangedFile(f, bytes, sha));
             }
         }
         if (changed.isEmpty()) {
@@ -142,13 +142,10 @@ final class UnitCopier {
         }
         Repository.Written written = write(unit, out -> {
             long offset = 0;
-            for (int i = 0; i < changed.size(); i++) {
-                SourceFile f = changed.get(i);
-                byte[] bytes = contents.get(i);
-                out.write(bytes);
-                entries.add(new FileEntry(f.path(), bytes.length, f.mode(), hex(Digests.sha256().digest(bytes)),
-                        unit.objectName(), offset));
-                offset += bytes.length;
+            for (ChangedFile c : changed) {
+                out.write(c.bytes());
+                entries.add(new FileEntry(c.file().path(), c.bytes().length, c.file().mode(), c.sha256(), unit.objectName(), offset));
+                offset += c.bytes().length;
             }
         });
         return new Copied(Optional.of(dataObject(unit, written)), entries, 0);
@@ -162,7 +159,7 @@ final class UnitCopier {
     private Copied copyChangedBlocks(BackupPlan.Unit unit, SourceFile f, ParentBackup parent, FileEntry before, BlockMap old)
             throws IOException {
         byte[] buffer = new byte[BUFFER];
-        if (f.size() == before.size() && sameBlocks(f, old, buffer)) {
+        if (f.size() == before.size() && old.matchesFile(pgdata.resolve(f.path()), buffer)) {
             progress.accept(f.size());
             return new Copied(Optional.empty(), List.of(parent.unchanged(before, f.mode())), 0);
         }
@@ -205,31 +202,6 @@ final class UnitCopier {
         }
     }
 
-    /** Whether every block of the file still hashes as in the parent; false at the first that does not. */
-    private boolean sameBlocks(SourceFile f, BlockMap old, byte[] buffer) throws IOException {
-        if (BlockMap.blocks(f.size()) != old.count()) {
-            return false;
-        }
-        try (FileChannel ch = FileChannel.open(pgdata.resolve(f.path()), StandardOpenOption.READ)) {
-            int block = 0;
-            long total = 0;
-            while (true) {
-                int n = readFully(ch, buffer);
-                if (n <= 0) {
-                    return total == f.size();
-                }
-                for (int off = 0; off < n; off += BlockRanges.BLOCK_SIZE) {
-                    if (!old.matches(block++, BlockMap.hash(buffer, off, Math.min(BlockRanges.BLOCK_SIZE, n - off)))) {
-                        return false;
-                    }
-                }
-                total += n;
-            }
-        } catch (NoSuchFileException e) {
-            return false; // the second pass notices it vanished
-        }
-    }
-
     // ---- plumbing ----------------------------------------------------------------------------------
 
     @FunctionalInterface
@@ -248,7 +220,7 @@ final class UnitCopier {
         long total = 0;
         try (ch) {
             while (true) {
-                int n = readFully(ch, buffer);
+                int n = BlockMap.fill(ch, buffer);
                 if (n <= 0) {
                     break;
                 }
@@ -258,23 +230,6 @@ final class UnitCopier {
             }
         }
         return total;
-    }
-
-    /** Fills the buffer unless the file ends first: block boundaries then fall on buffer boundaries. */
-    private static int readFully(FileChannel ch, byte[] buffer) throws IOException {
-        ByteBuffer bb = ByteBuffer.wrap(buffer);
-        while (bb.hasRemaining()) {
-            if (ch.read(bb) < 0) {
-                break;
-            }
-        }
-        return bb.position();
-    }
-
-    private static void hashBlocks(byte[] buffer, int length, BlockMap map) {
-        for (int off = 0; off < length; off += BlockRanges.BLOCK_SIZE) {
-            map.add(BlockMap.hash(buffer, off, Math.min(BlockRanges.BLOCK_SIZE, length - off)));
-        }
     }
 
     private Repository.Written write(BackupPlan.Unit unit, Repository.BodyWriter body) throws IOException {

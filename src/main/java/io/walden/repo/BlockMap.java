@@ -8,6 +8,10 @@ import net.jpountz.xxhash.XXHashFactory;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
 /**
@@ -66,11 +70,56 @@ public final class BlockMap {
             throw new CorruptObjectException("block map " + key + " has " + bytes.length + " bytes, not a whole number of hashes");
         }
         BlockMap map = new BlockMap();
+        map.hashes = new long[Math.max(1, bytes.length / Long.BYTES)];
         ByteBuffer in = ByteBuffer.wrap(bytes);
         while (in.hasRemaining()) {
-            map.add(in.getLong());
+            map.hashes[map.count++] = in.getLong();
         }
         return map;
+    }
+
+    /** Adds the hashes of the blocks in {@code length} bytes that start at a block boundary of the file. */
+    public void addBlocks(byte[] buffer, int length) {
+        for (int off = 0; off < length; off += BlockRanges.BLOCK_SIZE) {
+            add(hash(buffer, off, Math.min(BlockRanges.BLOCK_SIZE, length - off)));
+        }
+    }
+
+    /**
+     * Whether the file, as it is now, has exactly these blocks; false at the first block that differs, and
+     * for a file that is missing. {@code buffer} must hold a whole number of blocks.
+     */
+    public boolean matchesFile(Path file, byte[] buffer) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (blocks(ch.size()) != count) {
+                return false;
+            }
+            int block = 0;
+            while (true) {
+                int n = fill(ch, buffer);
+                if (n == 0) {
+                    return block == count;
+                }
+                for (int off = 0; off < n; off += BlockRanges.BLOCK_SIZE) {
+                    if (!matches(block++, hash(buffer, off, Math.min(BlockRanges.BLOCK_SIZE, n - off)))) {
+                        return false;
+                    }
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return false;
+        }
+    }
+
+    /** Fills the buffer unless the file ends first, so block boundaries fall on buffer boundaries; returns the bytes read. */
+    public static int fill(FileChannel ch, byte[] buffer) throws IOException {
+        ByteBuffer bb = ByteBuffer.wrap(buffer);
+        while (bb.hasRemaining()) {
+            if (ch.read(bb) < 0) {
+                break;
+            }
+        }
+        return bb.position();
     }
 
     /** Blocks in a file of {@code size} bytes. */

@@ -1,8 +1,8 @@
 package io.walden.restore;
 
 import io.walden.codec.Digests;
+import io.walden.error.ParallelTasks;
 import io.walden.repo.BlockMap;
-import io.walden.repo.BlockRanges;
 import io.walden.repo.Manifest.FileEntry;
 import io.walden.repo.ObjectKeys;
 import io.walden.repo.Repository;
@@ -48,7 +48,7 @@ final class ExistingFiles {
         for (Chain c : chains) {
             checks.add(() -> matches(target.apply(c), c.file()));
         }
-        List<Boolean> same = ParallelTasks.all(jobs, checks);
+        List<Boolean> same = ParallelTasks.all(jobs, checks, "restore");
         List<Chain> out = new ArrayList<>();
         for (int i = 0; i < chains.size(); i++) {
             if (!same.get(i)) {
@@ -64,7 +64,7 @@ final class ExistingFiles {
         }
         Optional<BlockMap> map = blockMap(f);
         if (map.isPresent()) {
-            return sameBlocks(file, f.size(), map.get());
+            return map.get().matchesFile(file, BUFFER.get().array());
         }
         return f.sha256() != null && f.sha256().equals(sha256(file));
     }
@@ -78,39 +78,6 @@ final class ExistingFiles {
         } catch (IOException | RuntimeException e) {
             return Optional.empty(); // compared by SHA-256 instead
         }
-    }
-
-    private static boolean sameBlocks(Path file, long size, BlockMap map) throws IOException {
-        if (BlockMap.blocks(size) != map.count()) {
-            return false;
-        }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer buffer = BUFFER.get();
-            byte[] bytes = buffer.array();
-            int block = 0;
-            while (true) {
-                int n = fill(ch, buffer);
-                if (n == 0) {
-                    return block == map.count();
-                }
-                for (int off = 0; off < n; off += BlockRanges.BLOCK_SIZE) {
-                    if (!map.matches(block++, BlockMap.hash(bytes, off, Math.min(BlockRanges.BLOCK_SIZE, n - off)))) {
-                        return false;
-                    }
-                }
-            }
-        }
-    }
-
-    /** Fills the buffer unless the file ends first, so block boundaries fall on buffer boundaries. */
-    private static int fill(FileChannel ch, ByteBuffer buffer) throws IOException {
-        buffer.clear();
-        while (buffer.hasRemaining()) {
-            if (ch.read(buffer) < 0) {
-                break;
-            }
-        }
-        return buffer.position();
     }
 
     private static String sha256(Path file) throws IOException {

@@ -4,6 +4,7 @@ import io.walden.codec.Digests;
 import io.walden.codec.ObjectDecoder;
 import io.walden.codec.ObjectTrailer;
 import io.walden.error.CorruptObjectException;
+import io.walden.error.ParallelTasks;
 import io.walden.repo.BlockRanges;
 import io.walden.repo.Manifest;
 import io.walden.repo.Manifest.DirEntry;
@@ -317,7 +318,7 @@ final class PgdataWriter {
     }
 
     private void runAll(List<Callable<Void>> tasks) throws IOException {
-        ParallelTasks.all(jobs, tasks);
+        ParallelTasks.all(jobs, tasks, "restore");
     }
 
     static Set<PosixFilePermission> permissions(int mode) {

@@ -1,7 +1,5 @@
-package io.walden.restore;
+package io.walden.error;
 
-import io.walden.error.TaskFailure;
-import io.walden.error.WaldenException;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -13,12 +11,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
-/** Runs tasks on a fixed number of threads and returns their results in order; the first failure is thrown. */
-final class ParallelTasks {
+/**
+ * Runs tasks on a fixed number of threads and returns their results in order; the first failure is thrown
+ * as it was (see {@link TaskFailure}), and no task still runs when this returns or throws.
+ */
+public final class ParallelTasks {
     private ParallelTasks() {
     }
 
-    static <T> List<T> all(int threads, List<Callable<T>> tasks) throws IOException {
+    /** @param what the work, for the message when the thread is interrupted ("backup", "restore") */
+    public static <T> List<T> all(int threads, List<Callable<T>> tasks, String what) throws IOException {
         if (tasks.isEmpty()) {
             return List.of();
         }
@@ -37,7 +39,7 @@ final class ParallelTasks {
             throw TaskFailure.unwrap(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new WaldenException("restore interrupted", null);
+            throw new WaldenException(what + " interrupted", null);
         } finally {
             // no task may still be writing when the caller cleans up after a failure
             pool.shutdownNow();
