@@ -3,6 +3,7 @@ package io.walden.backup;
 import io.walden.error.ParallelTasks;
 import io.walden.error.WaldenException;
 import io.walden.repo.BackupIds;
+import io.walden.repo.CatalogSnapshot;
 import io.walden.repo.Manifest;
 import io.walden.repo.Manifest.DataObject;
 import io.walden.repo.Manifest.FileEntry;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,6 +29,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 
 /**
  * Takes a base backup (full, or incremental against the newest one; see BackupKind) of the running
@@ -52,18 +56,25 @@ public final class Backuper {
         void started(long totalBytes);
 
         void copied(long bytes);
+
+        /** Something the backup did without, which the operator should know; the backup goes on. */
+        default void warn(String message) {
+        }
     }
 
     private final Repository repository;
     private final Connection connection;
     private final Options options;
     private final Progress progress;
+    private final CatalogReader catalogReader;
 
-    public Backuper(Repository repository, Connection connection, Options options, Progress progress) {
+    public Backuper(Repository repository, Connection connection, Options options, Progress progress,
+                    CatalogReader catalogReader) {
         this.repository = repository;
         this.connection = connection;
         this.options = options;
         this.progress = progress;
+        this.catalogReader = catalogReader;
     }
 
     public Manifest run() throws IOException {
@@ -92,6 +103,9 @@ public final class Backuper {
         BackupControl control = new BackupControl(connection, facts.versionNum());
         Lsn startLsn = control.start("walden " + id, options.fastCheckpoint());
         try {
+            // read while the files are copied: it needs only a few queries, on connections of its own
+            FutureTask<Optional<CatalogSnapshot>> catalog = new FutureTask<>(this::readCatalog);
+            Thread.ofVirtual().name("catalog").start(catalog);
             // Copy PGDATA while the server keeps running; WAL replay repairs torn pages.
             PgdataScan scan = new PgdataScanner(pgdata).scan();
             BackupPlan plan = BackupPlan.of(scan.files());
@@ -109,6 +123,10 @@ public final class Backuper {
             // The backup is only restorable with the WAL written while it ran.
             waitForWal(first, last);
 
+            Optional<CatalogSnapshot> snapshot = join(catalog);
+            if (snapshot.isPresent()) {
+                repository.writeCatalog(id, snapshot.get());
+            }
             Manifest manifest = manifest(id, facts, identity, startTime, stopTime, startLsn, stopped, timeline,
                     first, last, nextXid, scan, copied, parent);
             repository.writeManifest(manifest);
@@ -116,6 +134,29 @@ public final class Backuper {
         } catch (IOException | RuntimeException e) {
             abandon(id, control);
             throw e;
+        }
+    }
+
+    /** The tables and their files for 'walden blame'; a backup without them is still a whole backup. */
+    private Optional<CatalogSnapshot> readCatalog() {
+        try {
+            CatalogSnapshot snapshot = catalogReader.read();
+            snapshot.problems().forEach(p -> progress.warn("table names not recorded for " + p));
+            return Optional.of(snapshot);
+        } catch (SQLException | RuntimeException e) {
+            progress.warn("table names not recorded (walden blame will show file numbers): " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static <T> T join(FutureTask<T> task) {
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new WaldenException("the backup was interrupted", null);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
         }
     }
 

@@ -2,6 +2,8 @@ package io.walden.cli;
 
 import io.walden.backup.BackupKind;
 import io.walden.backup.Backuper;
+import io.walden.backup.CatalogReader;
+import io.walden.pg.PgConnector;
 import io.walden.error.UsageException;
 import io.walden.repo.Json;
 import io.walden.repo.Manifest;
@@ -77,7 +79,8 @@ final class BackupCommand implements Callable<Integer> {
                 !spread, Duration.ofSeconds(archiveTimeout), VersionCommand.version(),
                 Duration.ofSeconds(waitSeconds), requested, fullEvery, maxChain);
         Manifest m;
-        try (Connection c = ctx.connector(pgUrl, pgdata).open()) {
+        PgConnector connector = ctx.connector(pgUrl, pgdata);
+        try (Connection c = connector.open()) {
             m = new Backuper(repository, c, options, new Backuper.Progress() {
                 @Override
                 public void kind(BackupKind.Decision decision) {
@@ -93,7 +96,12 @@ final class BackupCommand implements Callable<Integer> {
                 public void copied(long bytes) {
                     progress.add(bytes);
                 }
-            }).run();
+
+                @Override
+                public void warn(String message) {
+                    ctx.err().println("warning: " + message);
+                }
+            }, new CatalogReader(connector)).run();
         } catch (SQLException e) {
             throw new io.walden.error.WaldenException("the connection to PostgreSQL failed: " + e.getMessage(), null);
         } finally {

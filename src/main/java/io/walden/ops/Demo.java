@@ -2,6 +2,7 @@ package io.walden.ops;
 
 import io.walden.backup.BackupKind;
 import io.walden.backup.Backuper;
+import io.walden.backup.CatalogReader;
 import io.walden.codec.Compression;
 import io.walden.error.WaldenException;
 import io.walden.pg.ConnectionSettings;
@@ -104,7 +105,7 @@ public final class Demo {
             try (Connection c = connector.open()) {
                 m = new Backuper(repository, c, new Backuper.Options(pgdata, "demo", Runtime.getRuntime().availableProcessors(),
                         true, Duration.ofSeconds(60), "demo", Duration.ZERO, BackupKind.Requested.FULL, Duration.ofDays(7), 10),
-                        new NoProgress()).run();
+                        new NoProgress(), new CatalogReader(connector)).run();
             }
             out.printf("   backup %s: %d files, %d kB, stored %d kB, WAL %s to %s%n", m.id(), m.files().size(),
                     m.originalSize() / 1024, m.storedSize() / 1024, m.startLsn(), m.stopLsn());

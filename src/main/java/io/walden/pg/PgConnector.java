@@ -28,6 +28,11 @@ public final class PgConnector {
         return settings;
     }
 
+    /** The same server and credentials, another database. */
+    public PgConnector forDatabase(String database) {
+        return new PgConnector(settings.withDatabase(database));
+    }
+
     /** A new connection; the caller closes it. */
     public Connection open() {
         Properties props = settings.jdbcProperties();

@@ -23,6 +23,11 @@ public final class ObjectKeys {
         return BACKUPS + backupId + "/manifest.json";
     }
 
+    /** The tables of every database when the backup ran; see CatalogSnapshot. */
+    public static String catalog(String backupId) {
+        return BACKUPS + backupId + "/catalog.json";
+    }
+
     public static String backupData(String backupId, String objectName) {
         return BACKUPS + backupId + "/data/" + objectName;
     }

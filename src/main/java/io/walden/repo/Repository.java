@@ -256,6 +256,20 @@ public final class Repository implements AutoCloseable {
         }
     }
 
+    public void writeCatalog(String backupId, CatalogSnapshot catalog) throws IOException {
+        byte[] json = Json.mapper().writeValueAsBytes(catalog);
+        write(ObjectKeys.catalog(backupId), "{\"type\":\"catalog\"}", false, out -> out.write(json));
+    }
+
+    /** The catalog recorded with a backup; empty for backups taken before walden recorded one. */
+    public Optional<CatalogSnapshot> readCatalog(String backupId) throws IOException {
+        try (ObjectDecoder in = read(ObjectKeys.catalog(backupId))) {
+            return Optional.of(Json.mapper().readValue(in.readAllBytes(), CatalogSnapshot.class));
+        } catch (ObjectNotFoundException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Every complete backup (one with a manifest), oldest first. */
     public List<Manifest> backups() {
         try {

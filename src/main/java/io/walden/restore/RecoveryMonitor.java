@@ -49,7 +49,9 @@ final class RecoveryMonitor {
             boolean recoveryDone = !Files.exists(pgdata.resolve("recovery.signal"));
             switch (action) {
                 case "pause" -> {
-                    if (alive && log.contains("recovery has paused")) {
+                    // at the target PostgreSQL logs "pausing at the end of recovery"; a pause asked for earlier
+                    // (pg_wal_replay_pause) logs "recovery has paused"
+                    if (alive && (log.contains("pausing at the end of recovery") || log.contains("recovery has paused"))) {
                         return outcome(log, "paused at the target; run SELECT pg_wal_replay_resume() to promote");
                     }
                 }

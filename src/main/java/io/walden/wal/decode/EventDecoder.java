@@ -45,10 +45,22 @@ public final class EventDecoder {
     private static final int SMGR_TRUNCATE = 0x20;
     private static final int MAIN_FORK = 0;
 
-    // RM_HEAP_ID
+    // RM_XLOG_ID: a batch of whole pages (log_newpage), not a hint-bit image
+    private static final int FPI = 0xB0;
+
+    // RM_HEAP_ID and RM_HEAP2_ID
     private static final int HEAP_OPMASK = 0x70;
+    private static final int HEAP_INSERT = 0x00;
     private static final int HEAP_DELETE = 0x10;
+    private static final int HEAP_UPDATE = 0x20;
     private static final int HEAP_TRUNCATE = 0x30;
+    private static final int HEAP_HOT_UPDATE = 0x40;
+    private static final int HEAP2_MULTI_INSERT = 0x50;
+
+    // xl_heap_delete.flags (byte 7): a speculative insertion taken back, a row moved to another partition
+    private static final int DELETE_FLAGS_OFFSET = 7;
+    private static final int DELETE_IS_SUPER = 0x08;
+    private static final int DELETE_IS_PARTITION_MOVE = 0x10;
 
     // offsets in struct CheckPoint, the same in 13 to 17 (FullTransactionId nextXid is 8-aligned at 24)
     private static final int CHECKPOINT_SIZE = 88;
@@ -70,6 +82,7 @@ public final class EventDecoder {
                 case Rmgr.TRANSACTION -> transaction(record);
                 case Rmgr.STORAGE -> storage(record);
                 case Rmgr.HEAP -> heap(record);
+                case Rmgr.HEAP2 -> heap2(record);
                 default -> Optional.empty();
             };
         } catch (ShortData e) {
@@ -94,6 +107,9 @@ public final class EventDecoder {
                 need(d, 0, 8 + RESTORE_POINT_NAME_LENGTH);
                 return Optional.of(new RestorePoint(r.lsn(), r.end(), PgTime.fromTimestampTz(LittleEndian.i64(d, 0)),
                         cString(d, 8, RESTORE_POINT_NAME_LENGTH)));
+            }
+            case FPI -> {
+                return pagesWritten(r);
             }
             case END_OF_RECOVERY -> {
                 need(d, 0, 16);
@@ -200,11 +216,22 @@ public final class EventDecoder {
 
     private Optional<WalEvent> heap(WalRecord r) throws ShortData {
         switch (r.info() & HEAP_OPMASK) {
+            case HEAP_INSERT -> {
+                return rowEvent(r, RelationEvent.Action.INSERT_ROWS, 1);
+            }
             case HEAP_DELETE -> {
-                if (r.blocks().isEmpty()) {
+                byte[] d = r.mainData();
+                need(d, 0, DELETE_FLAGS_OFFSET + 1);
+                int flags = d[DELETE_FLAGS_OFFSET] & 0xFF;
+                if ((flags & DELETE_IS_SUPER) != 0) {
                     return Optional.empty();
                 }
-                return Optional.of(relationEvent(r, RelationEvent.Action.DELETE_ROW, r.blocks().get(0).relation()));
+                return rowEvent(r, (flags & DELETE_IS_PARTITION_MOVE) != 0
+                        ? RelationEvent.Action.UPDATE_ROW : RelationEvent.Action.DELETE_ROW, 1);
+            }
+            case HEAP_UPDATE, HEAP_HOT_UPDATE -> {
+                // block 0 is the page of the new row version, which is the same relation as the old one
+                return rowEvent(r, RelationEvent.Action.UPDATE_ROW, 1);
             }
             case HEAP_TRUNCATE -> {
                 // xl_heap_truncate: Oid dbId, uint32 nrelids, uint8 flags, (padding), Oid relids[] at 12
@@ -217,7 +244,7 @@ public final class EventDecoder {
                     relids.add(LittleEndian.u32(d, 12 + 4 * i));
                 }
                 return Optional.of(new RelationEvent(r.lsn(), r.end(), r.xid(), RelationEvent.Action.TRUNCATE_TABLES,
-                        null, LittleEndian.u32(d, 0), relids));
+                        null, LittleEndian.u32(d, 0), relids, 1));
             }
             default -> {
                 return Optional.empty();
@@ -225,8 +252,44 @@ public final class EventDecoder {
         }
     }
 
+    private Optional<WalEvent> heap2(WalRecord r) throws ShortData {
+        if ((r.info() & HEAP_OPMASK) != HEAP2_MULTI_INSERT) {
+            return Optional.empty();
+        }
+        // xl_heap_multi_insert: uint8 flags, (padding), uint16 ntuples at 2
+        byte[] d = r.mainData();
+        need(d, 0, 4);
+        return rowEvent(r, RelationEvent.Action.INSERT_ROWS, LittleEndian.u16(d, 2));
+    }
+
+    /** A row action on the relation of the record's first block, which is always a main-fork page. */
+    private static Optional<WalEvent> rowEvent(WalRecord r, RelationEvent.Action action, int rows) {
+        if (r.blocks().isEmpty()) {
+            return Optional.empty();
+        }
+        RelFileLocator rel = r.blocks().get(0).relation();
+        return Optional.of(new RelationEvent(r.lsn(), r.end(), r.xid(), action, rel, rel.databaseOid(), List.of(), rows));
+    }
+
+    /** Main-fork page images of one relation; log_newpages batches the pages of a single file per record. */
+    private static Optional<WalEvent> pagesWritten(WalRecord r) {
+        RelFileLocator rel = null;
+        int pages = 0;
+        for (BlockReference b : r.blocks()) {
+            if (b.fork() == MAIN_FORK) {
+                rel = rel == null ? b.relation() : rel;
+                pages++;
+            }
+        }
+        if (rel == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new RelationEvent(r.lsn(), r.end(), r.xid(), RelationEvent.Action.WRITE_PAGES, rel,
+                rel.databaseOid(), List.of(), pages));
+    }
+
     private static RelationEvent relationEvent(WalRecord r, RelationEvent.Action action, RelFileLocator rel) {
-        return new RelationEvent(r.lsn(), r.end(), r.xid(), action, rel, rel.databaseOid(), List.of());
+        return new RelationEvent(r.lsn(), r.end(), r.xid(), action, rel, rel.databaseOid(), List.of(), 1);
     }
 
     /** A count (int) at {@code pos} followed by that many items of {@code itemSize} bytes, all present. */

@@ -11,6 +11,7 @@ public final class Rmgr {
     public static final int XLOG = 0;
     public static final int TRANSACTION = 1;
     public static final int STORAGE = 2;
+    public static final int HEAP2 = 9;
     public static final int HEAP = 10;
 
     private static final List<String> NAMES = List.of("XLOG", "Transaction", "Storage", "CLOG", "Database",

@@ -168,7 +168,7 @@ class EventDecoderTest {
         putRel(create, A);
         create.putInt(0);
         assertThat(new EventDecoder(15).decode(record(2, 0x10, 740, bytes(create), List.of())))
-                .contains(new RelationEvent(AT, END, 740, RelationEvent.Action.CREATE_FILE, A, 5, List.of()));
+                .contains(new RelationEvent(AT, END, 740, RelationEvent.Action.CREATE_FILE, A, 5, List.of(), 1));
         ByteBuffer createFsm = buffer();
         putRel(createFsm, A);
         createFsm.putInt(1);
@@ -178,20 +178,47 @@ class EventDecoderTest {
         putRel(truncate, B);
         truncate.putInt(7);
         assertThat(new EventDecoder(15).decode(record(2, 0x20, 0, bytes(truncate), List.of())))
-                .contains(new RelationEvent(AT, END, 0, RelationEvent.Action.TRUNCATE_FILE, B, 5, List.of()));
+                .contains(new RelationEvent(AT, END, 0, RelationEvent.Action.TRUNCATE_FILE, B, 5, List.of(), 1));
     }
 
     @Test
     void heapDeleteAndTruncate() {
         BlockReference block = new BlockReference(0, A, 0, 3, false, 0, 0);
         assertThat(new EventDecoder(15).decode(record(10, 0x10, 741, new byte[8], List.of(block))))
-                .contains(new RelationEvent(AT, END, 741, RelationEvent.Action.DELETE_ROW, A, 5, List.of()));
+                .contains(new RelationEvent(AT, END, 741, RelationEvent.Action.DELETE_ROW, A, 5, List.of(), 1));
         assertThat(new EventDecoder(15).decode(record(10, 0x10 | 0x80, 741, new byte[8], List.of()))).isEmpty();
-        assertThat(new EventDecoder(15).decode(record(10, 0x00, 741, new byte[8], List.of(block)))).isEmpty(); // insert
+        byte[] superDelete = new byte[8];
+        superDelete[7] = 0x08;
+        assertThat(new EventDecoder(15).decode(record(10, 0x10, 741, superDelete, List.of(block)))).isEmpty();
+        byte[] partitionMove = new byte[8];
+        partitionMove[7] = 0x10;
+        assertThat(new EventDecoder(15).decode(record(10, 0x10, 741, partitionMove, List.of(block))))
+                .contains(new RelationEvent(AT, END, 741, RelationEvent.Action.UPDATE_ROW, A, 5, List.of(), 1));
 
         ByteBuffer t = buffer().putInt(5).putInt(2).put((byte) 0).put(new byte[3]).putInt(16390).putInt(16400);
         assertThat(new EventDecoder(15).decode(record(10, 0x30, 742, bytes(t), List.of())))
-                .contains(new RelationEvent(AT, END, 742, RelationEvent.Action.TRUNCATE_TABLES, null, 5, List.of(16390L, 16400L)));
+                .contains(new RelationEvent(AT, END, 742, RelationEvent.Action.TRUNCATE_TABLES, null, 5, List.of(16390L, 16400L), 1));
+    }
+
+    @Test
+    void rowsInsertedAndUpdatedAndPagesWritten() {
+        BlockReference block = new BlockReference(0, A, 0, 3, false, 0, 0);
+        assertThat(new EventDecoder(15).decode(record(10, 0x00 | 0x80, 750, new byte[3], List.of(block))))
+                .contains(new RelationEvent(AT, END, 750, RelationEvent.Action.INSERT_ROWS, A, 5, List.of(), 1));
+        assertThat(new EventDecoder(15).decode(record(10, 0x20, 751, new byte[14], List.of(block))))
+                .contains(new RelationEvent(AT, END, 751, RelationEvent.Action.UPDATE_ROW, A, 5, List.of(), 1));
+        assertThat(new EventDecoder(15).decode(record(10, 0x40, 751, new byte[14], List.of(block))))
+                .contains(new RelationEvent(AT, END, 751, RelationEvent.Action.UPDATE_ROW, A, 5, List.of(), 1));
+        ByteBuffer multi = buffer().put((byte) 0).put((byte) 0).putShort((short) 61);
+        assertThat(new EventDecoder(15).decode(record(9, 0x50, 752, bytes(multi), List.of(block))))
+                .contains(new RelationEvent(AT, END, 752, RelationEvent.Action.INSERT_ROWS, A, 5, List.of(), 61));
+        assertThat(new EventDecoder(15).decode(record(9, 0x10, 752, new byte[8], List.of(block)))).isEmpty(); // prune
+
+        BlockReference page4 = new BlockReference(1, B, 0, 4, true, 100, 0);
+        BlockReference fsm = new BlockReference(2, B, 1, 0, true, 100, 0);
+        assertThat(new EventDecoder(15).decode(record(0, 0xB0, 753, new byte[0], List.of(page4, fsm))))
+                .contains(new RelationEvent(AT, END, 753, RelationEvent.Action.WRITE_PAGES, B, 5, List.of(), 1));
+        assertThat(new EventDecoder(15).decode(record(0, 0xC0, 753, new byte[0], List.of(page4)))).isEmpty(); // hint bits
     }
 
     @Test
