@@ -49,7 +49,9 @@ final class RecoveryMonitor {
             boolean recoveryDone = !Files.exists(pgdata.resolve("recovery.signal"));
             switch (action) {
                 case "pause" -> {
-                    if (alive && log.contains("recovery has paused")) {
+                    // at a recovery target PostgreSQL says "pausing at the end of recovery"; after
+                    // pg_wal_replay_pause() it says "recovery has paused"
+                    if (alive && (log.contains("pausing at the end of recovery") || log.contains("recovery has paused"))) {
                         return outcome(log, "paused at the target; run SELECT pg_wal_replay_resume() to promote");
                     }
                 }
