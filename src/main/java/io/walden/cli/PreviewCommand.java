@@ -120,6 +120,7 @@ final class PreviewCommand implements Callable<Integer> {
             out.put("target", s.target());
             out.put("stoppedAt", p.stoppedAt());
             out.put("lastTransaction", s.replayedUpTo());
+            out.put("locked", p.locked());
             out.put("port", s.port());
             out.put("dir", s.dir().toString());
             out.put("socketDir", s.socketDir().toString());
@@ -138,6 +139,11 @@ final class PreviewCommand implements Callable<Integer> {
         out.println("  connect    psql \"" + s.connectionString() + "\"");
         out.println("  read-only  a hot standby paused in recovery, on 127.0.0.1 and the socket directory " + s.socketDir());
         out.println("  directory  " + s.dir() + " (server log in " + s.serverLogDir() + ")");
+        if (!p.locked().isEmpty()) {
+            out.println("  locked     " + String.join(", ", p.locked()) + ": a transaction unfinished at the target (a DROP or TRUNCATE"
+                    + " committed after it) holds them, so reading them waits; a target before the commit preceding that"
+                    + " transaction shows their rows");
+        }
         if (p.loginProblem() != null) {
             out.println("  note       walden could not log in to check the pause (" + p.loginProblem()
                     + "); the server log says it paused");

@@ -27,6 +27,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -71,9 +72,10 @@ public final class Preview {
 
     /**
      * @param stoppedAt    where recovery stopped, in the server's words, when it said
+     * @param locked       relations an unfinished transaction at the target holds locked: reading them waits
      * @param loginProblem why walden could not log in to confirm the pause, or null when it did
      */
-    public record Paused(PreviewState state, String stoppedAt, String loginProblem) {}
+    public record Paused(PreviewState state, String stoppedAt, List<String> locked, String loginProblem) {}
 
     public Paused start(Request r) throws IOException {
         refuseIfRecorded();
@@ -113,7 +115,7 @@ public final class Preview {
             state = state.replayedUpTo(seen.lastReplayed().orElse(null));
             ScratchDirectory.mark(state);
             registry.update(state);
-            return new Paused(state, restored.stoppedAt(), seen.loginProblem());
+            return new Paused(state, restored.stoppedAt(), seen.locked(), seen.loginProblem());
         } catch (IOException | RuntimeException e) {
             throw cleanUpAfter(e, state, reserved);
         }
@@ -154,7 +156,7 @@ public final class Preview {
         PreviewState moved = s.movedTo(target.describe(), to, seen.lastReplayed().orElse(null));
         ScratchDirectory.mark(moved);
         registry.update(moved);
-        return new Paused(moved, outcome.stoppedAt(), seen.loginProblem());
+        return new Paused(moved, outcome.stoppedAt(), seen.locked(), seen.loginProblem());
     }
 
     /** Stops the preview's server and removes its directory and record; returns what was removed. */

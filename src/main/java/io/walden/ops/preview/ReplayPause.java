@@ -10,6 +10,8 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -21,10 +23,22 @@ final class ReplayPause {
     private static final Duration POLL = Duration.ofMillis(200);
 
     /**
+     * Relations that a transaction in progress at the target holds an ACCESS EXCLUSIVE lock on (a DROP or
+     * TRUNCATE whose commit comes after it): replay took the lock with the record that logged it, and keeps
+     * it while paused, so reading them waits.
+     */
+    private static final String LOCKED = "SELECT coalesce(c.oid::regclass::text, 'relation ' || l.relation || ' of database ' || l.database)"
+            + " FROM pg_locks l LEFT JOIN pg_class c ON c.oid = l.relation"
+            + " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())"
+            + " WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock' AND l.granted"
+            + " AND (c.oid IS NULL OR c.relkind NOT IN ('i', 'I', 't')) ORDER BY 1"; // a table's indexes and TOAST go with it
+
+    /**
      * @param lastReplayed the commit time of the last transaction replayed, when there was one
+     * @param locked       relations reading waits for, see {@link #LOCKED}
      * @param loginProblem why walden could not log in to check (the server's own authentication rules), or null
      */
-    record Seen(Optional<Instant> lastReplayed, String loginProblem) {}
+    record Seen(Optional<Instant> lastReplayed, List<String> locked, String loginProblem) {}
 
     private ReplayPause() {
     }
@@ -34,10 +48,10 @@ final class ReplayPause {
         while (true) {
             try (Connection c = login(connector); Statement s = c.createStatement()) {
                 if (paused(s)) {
-                    return new Seen(lastReplayed(s), null);
+                    return new Seen(lastReplayed(s), locked(s), null);
                 }
             } catch (LoginFailed e) {
-                return new Seen(Optional.empty(), e.getMessage());
+                return new Seen(Optional.empty(), List.of(), e.getMessage());
             } catch (SQLException e) {
                 throw new WaldenException("cannot ask the preview whether replay has paused: " + e.getMessage(),
                         "read the server log in the preview's pgdata/log");
@@ -76,6 +90,16 @@ final class ReplayPause {
             r.next();
             return Optional.ofNullable(r.getObject(1, OffsetDateTime.class)).map(OffsetDateTime::toInstant);
         }
+    }
+
+    private static List<String> locked(Statement s) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (ResultSet r = s.executeQuery(LOCKED)) {
+            while (r.next()) {
+                out.add(r.getString(1));
+            }
+        }
+        return out;
     }
 
     private static String single(Statement s, String sql) throws SQLException {
