@@ -31,13 +31,18 @@ class PreviewIT {
         try (Scenario s = new Scenario("preview")) {
             Path stateDir = TestDirs.serverDir(s.base, "state");
             Cli cli = s.cli.with("WALDEN_STATE_DIR", stateDir.toString());
-            s.pg.sql("CREATE TABLE orders (id int PRIMARY KEY)", "INSERT INTO orders SELECT generate_series(1, 100)");
+            s.pg.sql("CREATE TABLE orders (id int PRIMARY KEY)", "INSERT INTO orders SELECT generate_series(1, 100)",
+                    "CREATE TABLE audit (note text)");
             String backup = s.backup();
             s.pg.sql("INSERT INTO orders SELECT generate_series(101, 150)");
             Scenario.pause(300);
             String beforeDelete = s.serverNow();
             Scenario.pause(300);
             s.pg.sql("DELETE FROM orders WHERE id > 20");
+            Scenario.pause(300);
+            String afterDelete = s.serverNow();
+            Scenario.pause(300);
+            s.pg.sql("INSERT INTO audit VALUES ('unrelated')");
             Scenario.pause(300);
             String beforeDrop = s.serverNow();
             Scenario.pause(300);
@@ -58,7 +63,6 @@ class PreviewIT {
                 assertThat(d.find()).as(r.out()).isTrue();
                 Path dir = Path.of(d.group(1));
                 assertThat(dir.resolve("pgdata/postmaster.pid")).exists();
-                long pid = Long.parseLong(Files.readAllLines(dir.resolve("pgdata/postmaster.pid")).get(0).strip());
 
                 try (Connection c = connect(port, m.group(2)); Statement st = c.createStatement()) {
                     assertThat(single(st, "SELECT count(*) FROM orders")).isEqualTo("150");
@@ -79,20 +83,33 @@ class PreviewIT {
                 assertThat(backwards.exit()).as(backwards.toString()).isEqualTo(2);
                 assertThat(backwards.err()).contains("is not later than the preview's target");
 
-                Cli.Result advanced = cli.run("preview", "--advance-to", beforeDrop);
+                Cli.Result advanced = cli.run("preview", "--advance-to", afterDelete);
                 assertThat(advanced.exit()).as(advanced.toString()).isZero();
                 assertThat(advanced.out()).contains("moved the preview of backup " + backup + " paused at time ")
-                        .contains("port=" + port);
+                        .contains("port=" + port).doesNotContain("locked");
                 try (Connection c = connect(port, m.group(2)); Statement st = c.createStatement()) {
                     assertThat(single(st, "SELECT count(*) FROM orders")).as("the rows the DELETE left").isEqualTo("20");
+                    assertThat(single(st, "SELECT count(*) FROM audit")).isEqualTo("0");
                     assertThat(single(st, "SELECT pg_get_wal_replay_pause_state()")).isEqualTo("paused");
                 }
-                pid = Long.parseLong(Files.readAllLines(dir.resolve("pgdata/postmaster.pid")).get(0).strip());
 
+                // just before the DROP's commit, replay holds the lock the DROP logged: walden says so
+                Cli.Result beforeTheDrop = cli.run("preview", "--advance-to", beforeDrop);
+                assertThat(beforeTheDrop.exit()).as(beforeTheDrop.toString()).isZero();
+                assertThat(beforeTheDrop.out()).contains("  locked     orders: a transaction unfinished at the target");
+                try (Connection c = connect(port, m.group(2)); Statement st = c.createStatement()) {
+                    assertThat(single(st, "SELECT count(*) FROM audit")).isEqualTo("1");
+                    st.execute("SET lock_timeout = '1s'");
+                    assertThatThrownBy(() -> st.executeQuery("SELECT count(*) FROM orders"))
+                            .isInstanceOf(SQLException.class).hasMessageContaining("lock timeout");
+                }
+
+                long pid = Long.parseLong(Files.readAllLines(dir.resolve("pgdata/postmaster.pid")).get(0).strip());
+                assertThat(running(pid)).isTrue();
                 Cli.Result stopped = cli.run("preview", "--stop");
                 assertThat(stopped.exit()).as(stopped.toString()).isZero();
                 assertThat(stopped.out()).contains("stopped the preview of backup " + backup).contains("removed " + dir);
-                assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("postmaster " + pid).isFalse();
+                assertThat(running(pid)).as("postmaster " + pid).isFalse();
                 assertThat(portOpen(port)).as("port " + port + " after --stop").isFalse();
                 assertThat(dir).doesNotExist();
                 assertThat(stateDir.resolve("previews")).isEmptyDirectory();
@@ -131,14 +148,14 @@ class PreviewIT {
             assertThat(beyond.err()).contains("is outside the recoverable window").contains("HINT: choose a time within it");
             assertThat(dir).doesNotExist();
 
-            String now = s.serverNow();
-            Cli.Result production = cli.run("preview", "--target-time", now, "--port", Integer.toString(s.pg.port()), "--dir", dir.toString());
+            // --immediate: a target inside the window, so that the port and directory checks are reached
+            Cli.Result production = cli.run("preview", "--immediate", "--port", Integer.toString(s.pg.port()), "--dir", dir.toString());
             assertThat(production.exit()).as(production.toString()).isEqualTo(1);
             assertThat(production.err()).contains("walden: port " + s.pg.port() + " is the production server's port");
             assertThat(dir).doesNotExist();
 
             try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                Cli.Result inUse = cli.run("preview", "--target-time", now, "--port", Integer.toString(taken.getLocalPort()),
+                Cli.Result inUse = cli.run("preview", "--immediate", "--port", Integer.toString(taken.getLocalPort()),
                         "--dir", dir.toString());
                 assertThat(inUse.exit()).as(inUse.toString()).isEqualTo(1);
                 assertThat(inUse.err()).contains("walden: port " + taken.getLocalPort() + " is in use on 127.0.0.1")
@@ -148,7 +165,7 @@ class PreviewIT {
 
             Path occupied = Files.createDirectories(s.base.resolve("occupied"));
             Files.writeString(occupied.resolve("keep.txt"), "mine");
-            Cli.Result notEmpty = cli.run("preview", "--target-time", now, "--dir", occupied.toString());
+            Cli.Result notEmpty = cli.run("preview", "--immediate", "--dir", occupied.toString());
             assertThat(notEmpty.exit()).as(notEmpty.toString()).isEqualTo(1);
             assertThat(notEmpty.err()).contains("is not an empty directory");
             assertThat(occupied.resolve("keep.txt")).hasContent("mine");
@@ -170,6 +187,19 @@ class PreviewIT {
         try (ResultSet rs = st.executeQuery(sql)) {
             rs.next();
             return rs.getString(1);
+        }
+    }
+
+    /** Alive and not a zombie waiting for its parent (init here, since pg_ctl detaches the postmaster) to reap it. */
+    private static boolean running(long pid) {
+        if (!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+            return false;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            return !stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException e) {
+            return false;
         }
     }
 
