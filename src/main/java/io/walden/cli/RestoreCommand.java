@@ -8,8 +8,6 @@ import io.walden.restore.RecoveryTarget;
 import io.walden.restore.RestoreRequest;
 import io.walden.restore.RestoreResult;
 import io.walden.restore.Restorer;
-import io.walden.restore.Times;
-import io.walden.wal.Lsn;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,20 +37,7 @@ final class RestoreCommand implements Callable<Integer> {
     Path pgdata;
 
     @ArgGroup(exclusive = true)
-    Target target = new Target();
-
-    static final class Target {
-        @Option(names = "--target-time", paramLabel = "TIME", description = "Stop at this time; needs a zone: '2026-02-13 14:30:00 UTC'.")
-        String time;
-        @Option(names = "--target-lsn", paramLabel = "LSN", description = "Stop at this WAL location, e.g. 0/3000148.")
-        String lsn;
-        @Option(names = "--target-xid", paramLabel = "XID", description = "Stop at this transaction's commit.")
-        Long xid;
-        @Option(names = "--target-name", paramLabel = "NAME", description = "Stop at this restore point (pg_create_restore_point).")
-        String name;
-        @Option(names = "--immediate", description = "Stop as soon as the backup is consistent.")
-        boolean immediate;
-    }
+    TargetOptions target = new TargetOptions();
 
     @Option(names = "--exclusive", description = "Stop just before the target instead of just after it.")
     boolean exclusive;
@@ -102,7 +87,7 @@ final class RestoreCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Context ctx = parent.context();
-        RecoveryTarget recoveryTarget = target();
+        RecoveryTarget recoveryTarget = TargetOptions.parse(target, exclusive);
         if (!action.equals("promote") && !action.equals("pause") && !action.equals("shutdown")) {
             throw new UsageException("--target-action must be promote, pause or shutdown, not '" + action + "'");
         }
@@ -150,28 +135,6 @@ final class RestoreCommand implements Callable<Integer> {
         }
         report(ctx, r, cloning && archiveCommand == null);
         return 0;
-    }
-
-    private RecoveryTarget target() {
-        if (target.time != null) {
-            return new RecoveryTarget.Time(Times.parse(target.time));
-        }
-        if (target.lsn != null) {
-            return new RecoveryTarget.AtLsn(Lsn.parse(target.lsn));
-        }
-        if (target.xid != null) {
-            return new RecoveryTarget.Xid(target.xid);
-        }
-        if (target.name != null) {
-            return new RecoveryTarget.Name(target.name);
-        }
-        if (target.immediate) {
-            return new RecoveryTarget.Immediate();
-        }
-        if (exclusive) {
-            throw new UsageException("--exclusive needs a target", "add --target-time, --target-lsn, --target-xid or --target-name");
-        }
-        return new RecoveryTarget.Latest();
     }
 
     private void report(Context ctx, RestoreResult r, boolean cloneWithoutArchive) throws Exception {

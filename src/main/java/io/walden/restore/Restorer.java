@@ -132,6 +132,14 @@ public final class Restorer {
         }
     }
 
+    /**
+     * The plan a restore would follow (backup, target checked against the recoverable window), decided from
+     * the catalog alone: nothing on disk changes, so a caller can refuse bad input before it creates anything.
+     */
+    public RestorePlan plan() throws IOException {
+        return plan(repository.requireIdentity(), repository.backups(), repository.wal());
+    }
+
     private RestorePlan plan(RepositoryIdentity identity, List<Manifest> backups, List<ArchivedWal> wal) throws IOException {
         WalSummaries walSummaries = new WalSummaries(repository, wal);
         RestorePlanner.Summaries summaries = RestorePlanner.Summaries.of(Map.of());
@@ -274,6 +282,7 @@ public final class Restorer {
                 WalStager.restoreCommand(request.restoreCommand()), timeline,
                 Instant.now() + " backup " + plan.backup().id() + " to " + plan.target().describe());
         request.port().ifPresent(p -> c.set("port", Integer.toString(p)));
+        request.serverSettings().forEach(c::set);
         if (request.cloning() && request.archiveCommand() != null) {
             if (request.archiveCommand().isEmpty()) {
                 c.set("archive_mode", "off"); // never archive into the source's repository
@@ -292,7 +301,7 @@ public final class Restorer {
      * walden watches recovery through the server log: the logging collector stays off and messages stay
      * untranslated while it does.
      */
-    private static List<String> serverOptionsForRecovery(List<String> original) {
+    static List<String> serverOptionsForRecovery(List<String> original) {
         List<String> out = new java.util.ArrayList<>(original);
         out.addAll(List.of("-c", "logging_collector=off", "-c", "lc_messages=C"));
         return out;
