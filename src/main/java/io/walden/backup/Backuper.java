@@ -1,5 +1,6 @@
 package io.walden.backup;
 
+import io.walden.error.FaultPoint;
 import io.walden.error.ParallelTasks;
 import io.walden.error.WaldenException;
 import io.walden.repo.BackupIds;
@@ -91,15 +92,18 @@ public final class Backuper {
 
         BackupControl control = new BackupControl(connection, facts.versionNum());
         Lsn startLsn = control.start("walden " + id, options.fastCheckpoint());
+        FaultPoint.reach("backup.after-start");
         try {
             // Copy PGDATA while the server keeps running; WAL replay repairs torn pages.
             PgdataScan scan = new PgdataScanner(pgdata).scan();
             BackupPlan plan = BackupPlan.of(scan.files());
             progress.started(plan.totalBytes());
             List<UnitCopier.Copied> copied = copyAll(id, pgdata, plan, parent);
+            FaultPoint.reach("backup.after-copy");
 
             // End the backup; PostgreSQL hands back the backup_label to store with it.
             BackupControl.Stopped stopped = control.stop();
+            FaultPoint.reach("backup.after-stop");
             Instant stopTime = Instant.now();
             long nextXid = control.nextXid();
             int timeline = stopped.timeline();
@@ -108,10 +112,12 @@ public final class Backuper {
 
             // The backup is only restorable with the WAL written while it ran.
             waitForWal(first, last);
+            FaultPoint.reach("backup.before-manifest");
 
             Manifest manifest = manifest(id, facts, identity, startTime, stopTime, startLsn, stopped, timeline,
                     first, last, nextXid, scan, copied, parent);
             repository.writeManifest(manifest);
+            FaultPoint.reach("backup.after-manifest");
             return manifest;
         } catch (IOException | RuntimeException e) {
             abandon(id, control);
@@ -156,7 +162,11 @@ public final class Backuper {
         UnitCopier copier = new UnitCopier(repository, id, pgdata, parent, options.jobs(), progress::copied);
         List<Callable<UnitCopier.Copied>> copies = new ArrayList<>();
         for (BackupPlan.Unit unit : plan.units()) {
-            copies.add(() -> copier.copy(unit));
+            copies.add(() -> {
+                UnitCopier.Copied c = copier.copy(unit);
+                FaultPoint.reach("backup.mid-copy");
+                return c;
+            });
         }
         return ParallelTasks.all(options.jobs(), copies, "backup");
     }

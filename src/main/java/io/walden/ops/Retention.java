@@ -1,5 +1,6 @@
 package io.walden.ops;
 
+import io.walden.error.FaultPoint;
 import io.walden.repo.ArchivedWal;
 import io.walden.repo.Manifest;
 import io.walden.repo.ObjectKeys;
@@ -47,12 +48,15 @@ public final class Retention {
             Storage storage = repository.storage();
             for (Manifest m : plan.deleted()) {
                 storage.delete(ObjectKeys.manifest(m.id()));
+                FaultPoint.reach("delete.after-manifest");
                 for (ObjectInfo o : storage.list(ObjectKeys.BACKUPS + m.id() + "/")) {
                     storage.delete(o.key());
+                    FaultPoint.reach("delete.mid-objects");
                 }
             }
             for (ArchivedWal w : plan.walToDelete()) {
                 storage.delete(w.key());
+                FaultPoint.reach("delete.mid-wal");
             }
             return plan;
         }

@@ -6,6 +6,7 @@ import io.walden.codec.ObjectDecoder;
 import io.walden.codec.ObjectEncoder;
 import io.walden.codec.ObjectHeader;
 import io.walden.codec.ObjectTrailer;
+import io.walden.error.FaultPoint;
 import io.walden.storage.ObjectInfo;
 import io.walden.storage.ObjectNotFoundException;
 import io.walden.storage.PendingObject;
@@ -175,6 +176,7 @@ public final class Repository implements AutoCloseable {
         try (PendingObject pending = storage.create(key)) {
             CountingOutputStream counted = new CountingOutputStream(pending.stream());
             ObjectTrailer trailer = encoding.encodeTo(counted);
+            FaultPoint.reach("object.before-commit");
             boolean created;
             if (ifAbsent) {
                 created = pending.commitIfAbsent();
