@@ -62,6 +62,28 @@ public final class Retention {
         }
     }
 
+    /** Backups without a manifest: left by a killed or failed backup (or one running now; see {@link #removeIncomplete}). */
+    public java.util.List<String> incomplete() throws IOException {
+        repository.requireIdentity();
+        return repository.incompleteBackups();
+    }
+
+    /**
+     * Removes what killed or failed backups left. Under the write lock no backup runs, so a folder without a
+     * manifest cannot be one being written; returns the ids removed.
+     */
+    public java.util.List<String> removeIncomplete(Duration lockWait) throws IOException {
+        try (RepositoryLock lock = RepositoryLock.acquire(repository, "delete", lockWait)) {
+            java.util.List<String> ids = incomplete();
+            for (String id : ids) {
+                for (ObjectInfo o : repository.storage().list(ObjectKeys.BACKUPS + id + "/")) {
+                    repository.storage().delete(o.key());
+                }
+            }
+            return ids;
+        }
+    }
+
     public void pin(String idOrLatest) throws IOException {
         Manifest m = repository.backup(idOrLatest);
         try (PendingObject p = repository.storage().create(ObjectKeys.pin(m.id()))) {

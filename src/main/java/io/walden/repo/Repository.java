@@ -275,6 +275,28 @@ public final class Repository implements AutoCloseable {
         }
     }
 
+    /**
+     * Ids of backup folders without a manifest, oldest first: what a killed or failed backup left, or a
+     * backup still running. Nothing reads them; 'walden delete' removes them under the write lock.
+     */
+    public List<String> incompleteBackups() throws IOException {
+        java.util.TreeSet<String> seen = new java.util.TreeSet<>();
+        java.util.Set<String> complete = new java.util.HashSet<>();
+        for (ObjectInfo info : storage.list(ObjectKeys.BACKUPS)) {
+            String rest = info.key().substring(ObjectKeys.BACKUPS.length());
+            int slash = rest.indexOf('/');
+            if (slash > 0) {
+                String id = rest.substring(0, slash);
+                seen.add(id);
+                if (rest.substring(slash).equals("/manifest.json")) {
+                    complete.add(id);
+                }
+            }
+        }
+        seen.removeAll(complete);
+        return List.copyOf(seen);
+    }
+
     /** The backup named by id, or the newest one for "LATEST". */
     public Manifest backup(String idOrLatest) {
         List<Manifest> all = backups();
