@@ -46,7 +46,8 @@ public final class Retention {
         try (RepositoryLock lock = RepositoryLock.acquire(repository, "delete", lockWait)) {
             RetentionPlanner.Plan plan = plan(policy, now);
             Storage storage = repository.storage();
-            for (Manifest m : plan.deleted()) {
+            // newest first: an incremental backup never outlives the manifest of one it builds on, even when killed here
+            for (Manifest m : plan.deleted().reversed()) {
                 storage.delete(ObjectKeys.manifest(m.id()));
                 FaultPoint.reach("delete.after-manifest");
                 for (ObjectInfo o : storage.list(ObjectKeys.BACKUPS + m.id() + "/")) {
