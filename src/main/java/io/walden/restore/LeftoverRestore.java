@@ -51,8 +51,9 @@ final class LeftoverRestore {
         Path snapshot = Path.of(e.snapshot());
         String done = switch (e.phase()) {
             case DONE -> "it had finished";
-            case STOPPING -> pgdata + " was not changed";
-            case MOVING_ASIDE, WRITING, RECOVERING, ROLLING_BACK -> e.inPlace() ? pgdata + " is kept, to be restored in place again" : undo(e, snapshot);
+            case STOPPING, MOVING_ASIDE, WRITING, RECOVERING, ROLLING_BACK -> e.inPlace()
+                    ? pgdata + " is kept, to be restored in place again"
+                    : e.phase() == RestoreJournal.Phase.STOPPING ? pgdata + " was not changed" : undo(e, snapshot);
         };
         RestoreJournal.remove(RestoreJournal.fileFor(pgdata));
         say.accept("found a restore of backup " + e.backupId() + " into " + pgdata + " interrupted while "

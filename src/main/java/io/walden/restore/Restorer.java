@@ -336,7 +336,7 @@ public final class Restorer {
             }
             journal.remove();
         } catch (IOException | RuntimeException e) {
-            stopped = "; stopping the restored server failed too: " + e.getMessage();
+            stopped = "; cleaning up failed too: " + e.getMessage();
         }
         return new WaldenException("restore failed: " + cause.getMessage() + "; " + pgdata
                 + " was being restored in place (--delta), so there is no previous PGDATA to put back" + stopped,
