@@ -104,8 +104,10 @@ public final class CatalogReader {
         List<Row> rows = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement(RELATIONS); ResultSet r = s.executeQuery()) {
             while (r.next()) {
+                // before 14 a table never analyzed shows 0 rows, not -1: with pages on disk that means "unknown"
+                double reltuples = r.getDouble(8) == 0 && r.getLong(9) > 0 ? -1 : r.getDouble(8);
                 Row row = new Row(r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getLong(5),
-                        r.getLong(6), r.getLong(7), r.getDouble(8), r.getLong(9));
+                        r.getLong(6), r.getLong(7), reltuples, r.getLong(9));
                 rows.add(row);
                 byOid.put(row.oid(), row);
             }
