@@ -129,7 +129,7 @@ public final class Demo {
 
             step("5. walden blame --table " + TABLE + ": which transaction did it?");
             Blame.Report blame = new Blame(repository).run(new Blame.Request(Optional.of(TABLE), Optional.empty(),
-                    Optional.empty(), 1), new Blame.Progress() {
+                    Optional.empty(), 1, 1), new Blame.Progress() {
                 @Override
                 public void started(long totalBytes) {
                 }
