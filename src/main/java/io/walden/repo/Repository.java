@@ -255,6 +255,11 @@ public final class Repository implements AutoCloseable {
             ByteArrayOutputStream buf = new ByteArrayOutputStream();
             in.transferTo(buf);
             return Json.mapper().readValue(buf.toByteArray(), Manifest.class);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            String key = ObjectKeys.manifest(backupId);
+            throw new io.walden.error.CorruptObjectException(key + " is not a valid manifest (" + e.getOriginalMessage()
+                    + "): backup " + backupId + " cannot be used",
+                    "move " + ObjectKeys.BACKUPS + backupId + "/ out of the repository, then run 'walden verify --all'");
         }
     }
 
@@ -269,6 +274,9 @@ public final class Repository implements AutoCloseable {
             return Optional.of(Json.mapper().readValue(in.readAllBytes(), CatalogSnapshot.class));
         } catch (ObjectNotFoundException e) {
             return Optional.empty();
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new io.walden.error.CorruptObjectException(ObjectKeys.catalog(backupId) + " is not a valid catalog ("
+                    + e.getOriginalMessage() + ")");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.walden.repo;
 
+import io.walden.error.CorruptObjectException;
 import io.walden.wal.WalFileName;
 import io.walden.wal.decode.SegmentSummary;
 
@@ -56,7 +57,14 @@ public final class WalSummaries {
         return out;
     }
 
+    /** The header names the file wal-push stored: under another file's key it was moved or forged. */
     private Optional<SegmentSummary> readSummary(ArchivedWal w) throws IOException {
-        return WalMetadata.parse(repository.headerWithMetadata(w.key(), w.storedSize()).metadata()).map(WalMetadata::summary);
+        Optional<WalMetadata> metadata = WalMetadata.parse(repository.headerWithMetadata(w.key(), w.storedSize()).metadata());
+        if (metadata.isPresent() && metadata.get().name() != null && !metadata.get().name().equals(w.file().name())) {
+            throw new CorruptObjectException(w.key() + " holds WAL " + metadata.get().name() + ", not " + w.file().name()
+                    + ": the object was moved or forged",
+                    "move it out of the repository, then run 'walden verify --all' to see what a restore can still reach");
+        }
+        return metadata.map(WalMetadata::summary);
     }
 }

@@ -276,7 +276,9 @@ final class PgdataWriter {
     }
 
     private CorruptObjectException checksumFailure(FileEntry f) {
-        return new CorruptObjectException("file " + f.path() + " restored from backup " + manifest.id() + " fails its checksum");
+        String object = f.object() == null ? "" : " (object " + ObjectKeys.backupData(f.objectBackup(manifest.id()), f.object()) + ")";
+        return new CorruptObjectException("file " + f.path() + object + " restored from backup " + manifest.id()
+                + " fails its checksum");
     }
 
     private static void writeAll(FileChannel out, byte[] buffer, int length, long position) throws IOException {

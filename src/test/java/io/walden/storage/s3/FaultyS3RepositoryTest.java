@@ -47,12 +47,14 @@ class FaultyS3RepositoryTest {
         proxy.close();
     }
 
-    /** A 16 MB file that starts with a PostgreSQL 15 long page header, the rest random (incompressible). */
+    /** A 16 MB file that starts with a PostgreSQL 15 long page header for {@code name}, the rest random (incompressible). */
     private Path segment(String name, long seed) throws IOException {
         byte[] b = new byte[SEGMENT];
         new Random(seed).nextBytes(b);
         ByteBuffer h = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
-        h.putShort(0, (short) 0xD110).putShort(2, (short) 0x0002).putInt(4, 1).putLong(8, 0L).putInt(16, 0)
+        long segmentNumber = Long.parseLong(name.substring(8, 16), 16) * (0x1_0000_0000L / SEGMENT)
+                + Long.parseLong(name.substring(16), 16);
+        h.putShort(0, (short) 0xD110).putShort(2, (short) 0x0002).putInt(4, 1).putLong(8, segmentNumber * SEGMENT).putInt(16, 0)
                 .putLong(24, 7301234567890123456L).putInt(32, SEGMENT).putInt(36, 8192);
         Path p = dir.resolve(name);
         Files.write(p, b);
