@@ -35,11 +35,12 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>When run as root in a repository owned by another user (PostgreSQL's archive_command runs as the
  * server's user), new files and folders take the owner of the repository root so that user can keep
- * writing.
+ * writing. Everything is its owner's only: WAL and data files are the database's content, unencrypted unless a
+ * keyset is used.
  */
 public final class LocalStorage implements Storage {
-    private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwxr-x---");
-    private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-r-----");
+    private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
+    private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
 
     private final Path root;
     private final UserPrincipal adoptOwner;
