@@ -98,7 +98,7 @@ public final class Drill {
         List<CheckResult> checks = new ArrayList<>();
         Instant restoreStart = Instant.now();
         phases.add(new DrillReport.Phase("plan", r.started(), restoreStart));
-        ScratchInstance scratch = ScratchInstance.create(r.dir(), "walden-drill-", r.port(), r.productionPort(), osUser, "walden-drill");
+        ScratchInstance scratch = ScratchInstance.create(r.dir(), r.port(), r.productionPort(), osUser, "walden-drill", "a drill");
         PgCtl server = new PgCtl(bins, scratch.pgdata(), osUser);
         String user = r.user().orElse(osUser);
         PgConnector connector = new PgConnector(new ConnectionSettings("127.0.0.1", scratch.port(), user, "postgres", r.password(), Map.of()));
@@ -141,8 +141,7 @@ public final class Drill {
                     int tli = history.timelineAt(replayed.lastLsn());
                     walTo = replayed.lastLsn() + " (segment " + SegmentName.of(tli, replayed.lastLsn().plus(-1), identity.walSegmentSize()).name() + ")";
                 }
-                recoveredTo = plan.target() instanceof RecoveryTarget.Time t ? t.at()
-                        : replayed.lastCommit() != null ? replayed.lastCommit() : parseLogTime(restored.lastTransaction());
+                recoveredTo = recoveredTo(plan, replayed, restored);
             }
             checks.add(walCheck(coverage, plan, replayed != null));
             if (replayed != null) {
@@ -267,6 +266,21 @@ public final class Drill {
 
     private static boolean alive(PostmasterPid pid) {
         return ProcessHandle.of(pid.pid()).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /**
+     * The point the restore brought back: the target time, else the last commit replayed, else (no commit after the
+     * backup reached) the backup's end.
+     */
+    private static Instant recoveredTo(RestorePlan plan, Replayed replayed, RestoreResult restored) {
+        if (plan.target() instanceof RecoveryTarget.Time t) {
+            return t.at();
+        }
+        if (replayed.lastCommit() != null) {
+            return replayed.lastCommit();
+        }
+        Instant fromLog = parseLogTime(restored.lastTransaction());
+        return fromLog != null ? fromLog : plan.backup().stopTime();
     }
 
     /** The server log's "last completed transaction was at log time ..." when SQL could not say. */

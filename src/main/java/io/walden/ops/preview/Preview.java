@@ -85,8 +85,8 @@ public final class Preview {
         PgBinaries bins = PgBinaries.locate(plan.backup().pgMajor(), r.pgBin());
         String osUser = OsUser.unprivilegedServerUser();
 
-        ScratchInstance scratch = ScratchInstance.create(r.dir(), "walden-preview-", r.port(), r.productionPort(), osUser,
-                "walden-preview");
+        ScratchInstance scratch = ScratchInstance.create(r.dir(), r.port(), r.productionPort(), osUser, "walden-preview",
+                "a preview");
         Path pgdata = scratch.pgdata();
         Path socketDir = scratch.socketDir();
         int port = scratch.port();

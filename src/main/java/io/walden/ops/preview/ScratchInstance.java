@@ -29,13 +29,13 @@ public record ScratchInstance(Path dir, boolean createdDir, Path pgdata, Path so
     /**
      * Chooses the port and makes the directory, with PGDATA still missing for the restore to create.
      *
-     * @param prefix      names the temporary directory when {@code dir} is not given ("walden-drill-")
-     * @param clusterName the server's name in the process list
+     * @param clusterName the server's name in the process list ("walden-drill"), and the temporary directory's prefix
+     * @param what        names it in messages ("a drill")
      */
-    public static ScratchInstance create(Optional<Path> dir, String prefix, OptionalInt port, int productionPort,
-                                         String osUser, String clusterName) throws IOException {
+    public static ScratchInstance create(Optional<Path> dir, OptionalInt port, int productionPort, String osUser,
+                                         String clusterName, String what) throws IOException {
         int chosen = ScratchPort.choose(port, productionPort);
-        ScratchDirectory.Made made = ScratchDirectory.make(dir, osUser, prefix);
+        ScratchDirectory.Made made = ScratchDirectory.make(dir, osUser, clusterName + "-", what);
         Path socketDir = made.dir().resolve("socket");
         ScratchInstance scratch = new ScratchInstance(made.dir(), made.created(), made.dir().resolve("pgdata"), socketDir,
                 chosen, osUser, settings(socketDir, clusterName));
