@@ -167,6 +167,28 @@ class DrillIT {
         }
     }
 
+    @Test
+    void keepLeavesTheScratchServerRunningAndSaysHowToRemoveIt() throws Exception {
+        try (Scenario s = new Scenario("drill-keep")) {
+            s.pg.sql("CREATE TABLE t (id int PRIMARY KEY)", "INSERT INTO t SELECT generate_series(1, 10)");
+            s.backup();
+            Path reports = TestDirs.serverDir(s.base, "reports");
+            Cli.Result r = s.cli.run("drill", "--immediate", "--keep", "--report", reports.toString());
+            assertThat(r.exit()).as(r.toString()).isZero();
+            Path scratch = scratchDir(r);
+            try {
+                assertThat(r.out()).contains("  kept     psql \"host=127.0.0.1 port=").contains("in " + scratch)
+                        .contains("remove it with: pg_ctl stop -D " + scratch.resolve("pgdata")).doesNotContain("teardown");
+                assertThat(scratch.resolve("pgdata/postmaster.pid")).exists();
+                assertThat(processesMentioning(scratch)).isNotEmpty();
+            } finally {
+                new io.walden.pg.PgCtl(TestCluster.binaries(), scratch.resolve("pgdata"), TestDirs.serverUser())
+                        .stop("immediate", java.time.Duration.ofMinutes(1));
+                TestDirs.deleteTree(scratch);
+            }
+        }
+    }
+
     private static Path scratchDir(Cli.Result r) {
         Matcher m = SCRATCH.matcher(r.err());
         assertThat(m.find()).as(r.toString()).isTrue();

@@ -25,7 +25,7 @@ final class DataChecks {
 
     private static final String USER_SCHEMAS = "n.nspname NOT IN ('pg_catalog', 'information_schema')"
             + " AND n.nspname NOT LIKE 'pg_toast%' AND n.nspname NOT LIKE 'pg_temp%'";
-    private static final String TABLES = "SELECT n.nspname, c.relname, c.oid::regclass::text FROM pg_class c"
+    private static final String TABLES = "SELECT n.nspname, c.relname, c.oid::regclass::text, c.relkind::text FROM pg_class c"
             + " JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'm')"
             + " AND (c.relkind <> 'm' OR c.relispopulated) AND " + USER_SCHEMAS + " ORDER BY 1, 2";
     private static final String FKS = "SELECT con.conname, con.conrelid::regclass::text, con.confrelid::regclass::text, con.convalidated,"
@@ -85,7 +85,7 @@ final class DataChecks {
                 try (ResultSet r = s.executeQuery(TABLES)) {
                     while (r.next()) {
                         here.add(r.getString(1) + "." + r.getString(2));
-                        relations.add(new String[] {r.getString(1) + "." + r.getString(2), r.getString(3)});
+                        relations.add(new String[] {r.getString(1) + "." + r.getString(2), r.getString(3), r.getString(4)});
                     }
                 }
                 tables.put(db, here);
@@ -93,7 +93,9 @@ final class DataChecks {
                     tableCount++;
                     try {
                         long n = count(s, "SELECT count(*) FROM " + t[1]);
-                        rows += n;
+                        if (!t[2].equals("p")) { // a partitioned table's rows are its partitions'
+                            rows += n;
+                        }
                         counts.add(db + ": " + t[0] + " " + n + " rows");
                     } catch (SQLException e) {
                         countErrors.add(db + ": " + t[0] + " cannot be read: " + firstLine(e));
