@@ -178,7 +178,8 @@ class DrillIT {
             Path scratch = scratchDir(r);
             try {
                 assertThat(r.out()).contains("  kept     psql \"host=127.0.0.1 port=").contains("in " + scratch)
-                        .contains("remove it with: pg_ctl stop -D " + scratch.resolve("pgdata")).doesNotContain("teardown");
+                        .contains("remove it with: ").contains("pg_ctl stop -D " + scratch.resolve("pgdata") + " -m fast && rm -rf " + scratch)
+                        .doesNotContain("teardown");
                 assertThat(scratch.resolve("pgdata/postmaster.pid")).exists();
                 assertThat(processesMentioning(scratch)).isNotEmpty();
             } finally {

@@ -8,6 +8,7 @@ import io.walden.pg.PgBinaries;
 import io.walden.pg.PgConnector;
 import io.walden.pg.PgCtl;
 import io.walden.pg.PostmasterPid;
+import io.walden.pg.ShellQuote;
 import io.walden.repo.ArchivedWal;
 import io.walden.repo.CatalogSnapshot;
 import io.walden.repo.Manifest;
@@ -170,8 +171,7 @@ public final class Drill {
         } finally {
             Instant teardownStart = checksEnd != null ? checksEnd : Instant.now();
             if (r.keep() && checksEnd != null && isRunning(scratch)) {
-                kept = new DrillReport.Kept(scratch.connectionString(user), scratch.dir().toString(),
-                        "pg_ctl stop -D " + scratch.pgdata() + " -m fast && rm -rf " + scratch.dir());
+                kept = new DrillReport.Kept(scratch.connectionString(user), scratch.dir().toString(), removeCommand(scratch, bins));
             } else {
                 checks.add(tearDown(scratch, server));
                 phases.add(new DrillReport.Phase("teardown", teardownStart, Instant.now()));
@@ -258,6 +258,12 @@ public final class Drill {
             return CheckResult.fail(TEARDOWN, "cannot remove the scratch instance in " + scratch.dir() + ": " + DataChecks.firstLine(e),
                     List.of("stop it with: pg_ctl stop -D " + scratch.pgdata() + " -m immediate; then remove " + scratch.dir()));
         }
+    }
+
+    /** What the operator runs to remove a kept instance: pg_ctl as the server's user, then the directory. */
+    private static String removeCommand(ScratchInstance scratch, PgBinaries bins) {
+        return ShellQuote.join(OsUser.commandAs(scratch.osUser(), List.of(bins.pgCtl().toString(), "stop", "-D",
+                scratch.pgdata().toString(), "-m", "fast"))) + " && rm -rf " + ShellQuote.quote(scratch.dir().toString());
     }
 
     private static boolean isRunning(ScratchInstance scratch) {
