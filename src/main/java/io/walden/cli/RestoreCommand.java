@@ -1,6 +1,8 @@
 package io.walden.cli;
 
 import io.walden.error.UsageException;
+import io.walden.ops.drill.EventLog;
+import io.walden.ops.drill.RecoveryEvent;
 import io.walden.pg.PgConnector;
 import io.walden.repo.Json;
 import io.walden.repo.Repository;
@@ -15,6 +17,7 @@ import picocli.CommandLine.ParentCommand;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -86,6 +89,7 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Instant started = Instant.now();
         Context ctx = parent.context();
         RecoveryTarget recoveryTarget = TargetOptions.parse(target, exclusive);
         if (!action.equals("promote") && !action.equals("pause") && !action.equals("shutdown")) {
@@ -133,8 +137,18 @@ final class RestoreCommand implements Callable<Integer> {
         } finally {
             progress.end();
         }
+        record(ctx, source, r, started);
         report(ctx, r, cloning && archiveCommand == null);
         return 0;
+    }
+
+    /** The restore goes into the repository's history (walden report); failing to write it never fails the restore. */
+    private static void record(Context ctx, Repository source, RestoreResult r, Instant started) {
+        try {
+            new EventLog(source).record(RecoveryEvent.ofRestore(r, started, RecoveryEvent.thisHost()));
+        } catch (java.io.IOException | RuntimeException e) {
+            ctx.err().println("walden: warning: the restore is not recorded in the repository's history: " + e.getMessage());
+        }
     }
 
     private void report(Context ctx, RestoreResult r, boolean cloneWithoutArchive) throws Exception {

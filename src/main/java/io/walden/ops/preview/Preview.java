@@ -23,10 +23,8 @@ import io.walden.restore.Times;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -84,23 +82,21 @@ public final class Preview {
         }
         // Refuse what cannot work while nothing exists on disk yet.
         RestorePlan plan = restorer(restoreRequest(r, Path.of("/"), "latest", 0, Map.of(), r.backupId()), n -> { }).plan();
-        int port = ScratchPort.choose(r.port(), r.productionPort());
         PgBinaries bins = PgBinaries.locate(plan.backup().pgMajor(), r.pgBin());
         String osUser = OsUser.unprivilegedServerUser();
 
-        ScratchDirectory.Made made = ScratchDirectory.make(r.dir(), osUser);
-        Path pgdata = made.dir().resolve("pgdata");
-        Path socketDir = made.dir().resolve("socket");
-        Map<String, String> settings = scratchSettings(socketDir);
-        PreviewState state = new PreviewState(UUID.randomUUID().toString(), repository.location(), made.dir(), made.created(),
+        ScratchInstance scratch = ScratchInstance.create(r.dir(), r.port(), r.productionPort(), osUser, "walden-preview",
+                "a preview");
+        Path pgdata = scratch.pgdata();
+        Path socketDir = scratch.socketDir();
+        int port = scratch.port();
+        Map<String, String> settings = scratch.settings();
+        PreviewState state = new PreviewState(UUID.randomUUID().toString(), repository.location(), scratch.dir(), scratch.createdDir(),
                 pgdata, port, socketDir, osUser, bins.major(), bins.binDir(), plan.backup().id(), r.target().describe(),
                 r.target() instanceof RecoveryTarget.Time t ? t.at() : null, r.exclusive(), plan.timeline(), r.restoreCommand(),
                 settings, r.user().orElse(osUser), Instant.now(), null);
         boolean reserved = false;
         try {
-            ScratchDirectory.checkReachable(made.dir(), osUser);
-            Files.createDirectory(socketDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            OsUser.chown(socketDir, osUser);
             reserved = registry.reserve(state);
             if (!reserved) {
                 refuseIfRecorded();
@@ -207,23 +203,6 @@ public final class Preview {
         }
         throw new WaldenException("a preview of this repository was started " + Times.format(s.startedAt()) + " in " + s.dir()
                 + " and its server is not running", "remove it first: " + walden + " preview --stop");
-    }
-
-    /**
-     * What makes a restored copy of production a scratch instance on the production host: reachable only from
-     * this host, never archiving into the repository (even when promoted by hand), small memory, and a name
-     * in the process list.
-     */
-    private static Map<String, String> scratchSettings(Path socketDir) {
-        Map<String, String> s = new LinkedHashMap<>();
-        s.put("listen_addresses", "127.0.0.1");
-        s.put("unix_socket_directories", socketDir.toString());
-        s.put("hot_standby", "on");
-        s.put("archive_mode", "off");
-        s.put("cluster_name", "walden-preview");
-        s.put("shared_buffers", "128MB");
-        s.put("huge_pages", "off");
-        return s;
     }
 
     private RestoreRequest restoreRequest(Request r, Path pgdata, String timeline, int port, Map<String, String> settings,

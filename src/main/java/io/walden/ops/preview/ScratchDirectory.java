@@ -29,14 +29,19 @@ final class ScratchDirectory {
 
     /** A new directory under the system temp directory, or {@code given} when it is missing or empty. */
     static Made make(Optional<Path> given, String osUser) throws IOException {
+        return make(given, osUser, "walden-preview-", "a preview");
+    }
+
+    /** @param what names the scratch instance in messages ("a drill") */
+    static Made make(Optional<Path> given, String osUser, String prefix, String what) throws IOException {
         Made made;
         if (given.isEmpty()) {
-            made = new Made(Files.createTempDirectory("walden-preview-").toRealPath(), true);
+            made = new Made(Files.createTempDirectory(prefix).toRealPath(), true);
         } else {
             Path dir = given.get().toAbsolutePath().normalize();
             if (Files.exists(dir)) {
                 if (!Files.isDirectory(dir) || !isEmpty(dir)) {
-                    throw new WaldenException(dir + " is not an empty directory; a preview needs a new or empty one",
+                    throw new WaldenException(dir + " is not an empty directory; " + what + " needs a new or empty one",
                             "give --dir a new directory, or leave --dir out to use one under the system temp directory");
                 }
                 made = new Made(dir, false);

@@ -304,6 +304,17 @@ class WalDecoderIT {
                 assertThat(relids.find()).as(what).isTrue();
                 assertThat(r.relationOids()).as(what).isEqualTo(longs(relids.group(1)));
                 tableTruncates++;
+            } else if (line.rmgr().equals("Heap") && (d.startsWith("INSERT") || d.startsWith("UPDATE") || d.startsWith("HOT_UPDATE"))
+                    || line.rmgr().equals("Heap2") && d.startsWith("MULTI_INSERT")) {
+                // rows written: blame weighs a transaction by them, on the relation of block 0
+                RelationEvent r = (RelationEvent) event.orElseThrow(() -> new AssertionError("no event for " + what));
+                Matcher block = BLOCK0.matcher(d);
+                assertThat(block.find()).as(what).isTrue();
+                assertThat(r.relation().toString()).as(what).isEqualTo(block.group(1));
+                assertThat(r.xid()).as(what).isEqualTo(line.xid());
+            } else if (line.rmgr().equals("XLOG") && d.startsWith("FPI")) {
+                // page images: an event only when a main-fork page is among them
+                event.ifPresent(e -> assertThat(e).as(what).isInstanceOf(RelationEvent.class));
             } else {
                 expectEvent = false;
             }

@@ -1,0 +1,62 @@
+package io.walden.ops.drill;
+
+import io.walden.codec.ObjectDecoder;
+import io.walden.repo.Json;
+import io.walden.repo.Repository;
+import io.walden.storage.ObjectInfo;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The drills and restores of a repository, one object each under {@code events/}, written like every other
+ * object (checksummed, encrypted when the repository is). Named by time, so a listing is the history in order.
+ * Retention leaves them alone: they are small, and the history is the point.
+ */
+public final class EventLog {
+    static final String PREFIX = "events/";
+    private static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
+
+    private final Repository repository;
+
+    public EventLog(Repository repository) {
+        this.repository = repository;
+    }
+
+    /** Stores the event; a second event of the same kind in the same millisecond gets its own object. */
+    public String record(RecoveryEvent event) throws IOException {
+        byte[] json = Json.mapper().writeValueAsBytes(event);
+        String base = PREFIX + NAME.format(event.started()) + "-" + event.kind();
+        for (int n = 1; ; n++) {
+            String key = base + (n == 1 ? "" : "-" + n) + ".json";
+            if (repository.write(key, "{\"type\":\"event\"}", true, out -> out.write(json)).created()) {
+                return key;
+            }
+        }
+    }
+
+    /** The events that started at or after {@code since}, oldest first. */
+    public List<RecoveryEvent> since(Optional<Instant> since) throws IOException {
+        List<RecoveryEvent> out = new ArrayList<>();
+        for (ObjectInfo info : repository.storage().list(PREFIX)) {
+            if (!info.key().endsWith(".json")) {
+                continue;
+            }
+            RecoveryEvent e;
+            try (ObjectDecoder in = repository.read(info.key())) {
+                e = Json.mapper().readValue(in.readAllBytes(), RecoveryEvent.class);
+            }
+            if (since.isEmpty() || !e.started().isBefore(since.get())) {
+                out.add(e);
+            }
+        }
+        out.sort(Comparator.comparing(RecoveryEvent::started).thenComparing(RecoveryEvent::kind));
+        return out;
+    }
+}
