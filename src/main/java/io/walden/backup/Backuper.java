@@ -1,6 +1,7 @@
 package io.walden.backup;
 
 import io.walden.error.FaultPoint;
+import io.walden.error.DiskFull;
 import io.walden.error.ParallelTasks;
 import io.walden.error.WaldenException;
 import io.walden.repo.BackupIds;
@@ -139,7 +140,22 @@ public final class Backuper {
             return manifest;
         } catch (IOException | RuntimeException e) {
             abandon(id, control);
+            if (DiskFull.causes(e)) {
+                throw new WaldenException("the repository at " + repository.location() + " is full (no space left on device"
+                        + Optional.ofNullable(DiskFull.file(e)).map(f -> " writing " + f).orElse("") + "); backup " + id
+                        + " was abandoned and what it had stored removed. PGDATA holds " + (pgdataBytes(pgdata) >> 20)
+                        + " MB before compression", "free space in the repository (walden delete --retain-full N --confirm"
+                        + " removes old backups), then run the backup again", e);
+            }
             throw e;
+        }
+    }
+
+    private static long pgdataBytes(Path pgdata) {
+        try {
+            return new PgdataScanner(pgdata).scan().files().stream().mapToLong(SourceFile::size).sum();
+        } catch (IOException | RuntimeException e) {
+            return 0;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.walden.cli;
 
+import io.walden.error.DiskFull;
 import io.walden.error.WaldenException;
 
 /**
@@ -24,6 +25,15 @@ final class Failures {
                 w.printStackTrace(context.err());
             }
             return w.exitCode();
+        }
+        if (DiskFull.causes(t)) {
+            String file = DiskFull.file(t);
+            context.err().println("walden: no space left on device" + (file == null ? "" : " writing " + file));
+            context.err().println("HINT: free space there (df -h shows how much), then run the command again");
+            if (context.debug()) {
+                t.printStackTrace(context.err());
+            }
+            return 1;
         }
         context.err().println("walden: " + t.getClass().getSimpleName() + ": " + t.getMessage());
         if (context.debug()) {
