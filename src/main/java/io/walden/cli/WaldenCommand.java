@@ -8,7 +8,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "walden", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, versionProvider = VersionCommand.Provider.class,
         description = "PostgreSQL backup and point-in-time recovery.",
         subcommands = {BackupCommand.class, ListCommand.class, WalPushCommand.class, WalFetchCommand.class, WalArchiverCommand.class,
-                RestoreCommand.class, PreviewCommand.class, StatusCommand.class, BlameCommand.class, VerifyCommand.class,
+                RestoreCommand.class, RestoreTableCommand.class, PreviewCommand.class, StatusCommand.class, BlameCommand.class, VerifyCommand.class,
                 CheckCommand.class, DeleteCommand.class, KeepCommand.Keep.class, KeepCommand.Unkeep.class, KeyCommand.class,
                 RepoCommand.class, VersionCommand.class, DemoCommand.class},
         footer = {"", "Examples:", "  walden --repo /backups/main backup",
