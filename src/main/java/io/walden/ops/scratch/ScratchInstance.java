@@ -53,10 +53,15 @@ public final class ScratchInstance implements AutoCloseable {
     private final PgCtl server;
     private final RestorePlan plan;
 
+    /** Removes the instance when walden is interrupted (Ctrl-C, SIGTERM): a scratch copy of production never outlives it. */
+    private final Thread onExit;
+
     private ScratchInstance(Path dir, PgCtl server, RestorePlan plan) {
         this.dir = dir;
         this.server = server;
         this.plan = plan;
+        this.onExit = new Thread(this::remove, "remove scratch instance " + dir);
+        Runtime.getRuntime().addShutdownHook(onExit);
     }
 
     /**
@@ -131,6 +136,15 @@ public final class ScratchInstance implements AutoCloseable {
     /** Stops the server (immediately: nothing in it is kept) and removes the directory. */
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(onExit);
+        } catch (IllegalStateException exiting) {
+            // the hook runs or has run: it removes the instance
+        }
+        remove();
+    }
+
+    private void remove() {
         try {
             if (PostmasterPid.read(server.pgdata()).flatMap(p -> ProcessHandle.of(p.pid())).map(ProcessHandle::isAlive).orElse(false)) {
                 server.stop("immediate", STOP_TIMEOUT);
