@@ -101,9 +101,13 @@ class RestoreTableIT {
             assertThat(query(s, ROWS_A.formatted(copy))).isEqualTo(shrunk);
             assertThat(scratchDirs()).isEqualTo(scratchBefore);
 
-            // with --replace, at the undo blame prints (just before the DROP's commit, whose lock promotion releases)
-            Cli.Result replaced = s.cli.run("restore-table", "--table", "public.a", "--target-xid", Long.toString(dropXid), "--exclusive",
-                    "--into", into, "--as", copy.substring("public.".length()), "--replace");
+            // with --replace, with the command blame prints: just before the DROP's commit, whose lock promotion releases
+            String suggested = s.ok("blame", "--table", "public.a").out().lines().map(String::strip)
+                    .filter(l -> l.startsWith("or, that table alone: ")).findFirst().orElseThrow();
+            assertThat(suggested).endsWith(" restore-table --table public.a --target-xid " + dropXid + " --exclusive --into dbname=app");
+            List<String> args = new ArrayList<>(List.of(suggested.substring(suggested.indexOf(" restore-table ") + 1).split(" ")));
+            args.addAll(List.of("--as", copy.substring("public.".length()), "--replace"));
+            Cli.Result replaced = s.cli.run(args.toArray(String[]::new));
             assertThat(replaced.exit()).as(replaced.toString()).isZero();
             assertThat(replaced.out()).contains("replacing the table of that name");
             assertThat(query(s, ROWS_A.formatted(copy))).isEqualTo(rowsBefore);
