@@ -144,7 +144,10 @@ public final class TableRestore {
         ProcessResult result = ProcessRunner.run(command, Path.of("/"), env, java.time.Duration.ofSeconds(timeoutSeconds));
         if (!result.succeeded()) {
             throw new WaldenException("pg_restore into the live " + live.describe() + " failed, and its transaction was rolled back: "
-                    + String.join(" ", result.lastLines(4)), "fix the cause named above and run restore-table again");
+                    + String.join(" ", result.lastLines(4)), replace
+                    ? "--replace drops the table of that name first: what depends on it (another table's foreign key, a view)"
+                    + " must go first, or choose another name with --as NAME"
+                    : "fix the cause named above and run restore-table again");
         }
     }
 
