@@ -1,5 +1,6 @@
 package io.walden.backup;
 
+import io.walden.error.FaultPoint;
 import io.walden.error.ParallelTasks;
 import io.walden.error.WaldenException;
 import io.walden.repo.BackupIds;
@@ -102,6 +103,7 @@ public final class Backuper {
 
         BackupControl control = new BackupControl(connection, facts.versionNum());
         Lsn startLsn = control.start("walden " + id, options.fastCheckpoint());
+        FaultPoint.reach("backup.after-start");
         try {
             // read while the files are copied: it needs only a few queries, on connections of its own
             FutureTask<Optional<CatalogSnapshot>> catalog = new FutureTask<>(this::readCatalog);
@@ -111,9 +113,11 @@ public final class Backuper {
             BackupPlan plan = BackupPlan.of(scan.files());
             progress.started(plan.totalBytes());
             List<UnitCopier.Copied> copied = copyAll(id, pgdata, plan, parent);
+            FaultPoint.reach("backup.after-copy");
 
             // End the backup; PostgreSQL hands back the backup_label to store with it.
             BackupControl.Stopped stopped = control.stop();
+            FaultPoint.reach("backup.after-stop");
             Instant stopTime = Instant.now();
             long nextXid = control.nextXid();
             int timeline = stopped.timeline();
@@ -122,6 +126,7 @@ public final class Backuper {
 
             // The backup is only restorable with the WAL written while it ran.
             waitForWal(first, last);
+            FaultPoint.reach("backup.before-manifest");
 
             Optional<CatalogSnapshot> snapshot = join(catalog);
             if (snapshot.isPresent()) {
@@ -130,6 +135,7 @@ public final class Backuper {
             Manifest manifest = manifest(id, facts, identity, startTime, stopTime, startLsn, stopped, timeline,
                     first, last, nextXid, scan, copied, parent);
             repository.writeManifest(manifest);
+            FaultPoint.reach("backup.after-manifest");
             return manifest;
         } catch (IOException | RuntimeException e) {
             abandon(id, control);
@@ -197,7 +203,11 @@ public final class Backuper {
         UnitCopier copier = new UnitCopier(repository, id, pgdata, parent, options.jobs(), progress::copied);
         List<Callable<UnitCopier.Copied>> copies = new ArrayList<>();
         for (BackupPlan.Unit unit : plan.units()) {
-            copies.add(() -> copier.copy(unit));
+            copies.add(() -> {
+                UnitCopier.Copied c = copier.copy(unit);
+                FaultPoint.reach("backup.mid-copy");
+                return c;
+            });
         }
         return ParallelTasks.all(options.jobs(), copies, "backup");
     }

@@ -35,6 +35,9 @@ public final class CatalogReader {
                AND n.nspname NOT IN ('pg_catalog', 'information_schema')
                AND c.relpersistence = 'p'""";
 
+    /** A table never analyzed has no row estimate; up to this size counting its rows costs little. */
+    private static final long COUNT_UP_TO_BYTES = 8L << 20;
+
     private final PgConnector connector;
 
     /** Reads through connections of its own, made with {@code connector}'s settings. */
@@ -70,6 +73,30 @@ public final class CatalogReader {
         return new CatalogSnapshot(taken, lsn, read, problems);
     }
 
+    /**
+     * The table's rows, or -1 (unknown) when counting would wait for a lock (DDL running on the table) or take
+     * long: the snapshot must never hold up the backup or the application.
+     */
+    private static double count(Connection c, String schema, String table) {
+        try (Statement s = c.createStatement()) {
+            s.execute("SET lock_timeout = '200ms'");
+            s.execute("SET statement_timeout = '5s'");
+            try (ResultSet r = s.executeQuery("SELECT count(*) FROM ONLY " + identifier(schema) + "." + identifier(table))) {
+                r.next();
+                return r.getLong(1);
+            } finally {
+                s.execute("RESET lock_timeout");
+                s.execute("RESET statement_timeout");
+            }
+        } catch (SQLException e) {
+            return -1;
+        }
+    }
+
+    private static String identifier(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+
     private static List<CatalogSnapshot.Table> tables(Connection c) throws SQLException {
         record Row(long oid, String schema, String name, String kind, long file, long toastOid, long indexOf,
                    double rows, long bytes) {}
@@ -77,8 +104,10 @@ public final class CatalogReader {
         List<Row> rows = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement(RELATIONS); ResultSet r = s.executeQuery()) {
             while (r.next()) {
+                // before 14 a table never analyzed shows 0 rows, not -1: with pages on disk that means "unknown"
+                double reltuples = r.getDouble(8) == 0 && r.getLong(9) > 0 ? -1 : r.getDouble(8);
                 Row row = new Row(r.getLong(1), r.getString(2), r.getString(3), r.getString(4), r.getLong(5),
-                        r.getLong(6), r.getLong(7), r.getDouble(8), r.getLong(9));
+                        r.getLong(6), r.getLong(7), reltuples, r.getLong(9));
                 rows.add(row);
                 byOid.put(row.oid(), row);
             }
@@ -94,8 +123,10 @@ public final class CatalogReader {
         for (Row row : rows) {
             if (row.kind().equals("r") || row.kind().equals("p") || row.kind().equals("m")) {
                 Row toast = byOid.get(row.toastOid());
+                double estimate = row.rows() < 0 && !row.kind().equals("p") && row.bytes() <= COUNT_UP_TO_BYTES
+                        ? count(c, row.schema(), row.name()) : row.rows();
                 tables.add(new CatalogSnapshot.Table(row.oid(), row.schema(), row.name(), row.kind(), row.file(),
-                        toast == null ? 0 : toast.file(), indexes.getOrDefault(row.oid(), List.of()), row.rows(), row.bytes()));
+                        toast == null ? 0 : toast.file(), indexes.getOrDefault(row.oid(), List.of()), estimate, row.bytes()));
             }
         }
         tables.sort(java.util.Comparator.comparing(CatalogSnapshot.Table::qualifiedName));

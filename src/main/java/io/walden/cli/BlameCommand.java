@@ -45,17 +45,24 @@ final class BlameCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", defaultValue = "10", description = "How many transactions to list (default 10).")
     int limit;
 
+    @Option(names = "--min-rows", paramLabel = "N", description = {"Leave out transactions that took fewer rows"
+            + " (default: 1 with --table, else 100, so that everyday single-row changes do not bury the mistake)."})
+    Long minRows;
+
     @Override
     public Integer call() throws Exception {
         Context ctx = parent.context();
         if (limit < 1) {
             throw new UsageException("--limit must be at least 1, not " + limit, "leave it out to list the 10 worst");
         }
+        if (minRows != null && minRows < 1) {
+            throw new UsageException("--min-rows must be at least 1, not " + minRows, "leave it out for the default");
+        }
         if (database != null && table == null) {
             throw new UsageException("--database only narrows --table", "add --table SCHEMA.NAME");
         }
         Blame.Request request = new Blame.Request(Optional.ofNullable(table), Optional.ofNullable(database),
-                Optional.ofNullable(since).map(Times::parse), limit);
+                Optional.ofNullable(since).map(Times::parse), limit, minRows != null ? minRows : table != null ? 1 : 100);
         Progress progress = new Progress(ctx.err());
         Blame.Report r;
         try {
@@ -92,8 +99,9 @@ final class BlameCommand implements Callable<Integer> {
         }
         r.notes().forEach(n -> out.println("note: " + n));
         if (r.findings().isEmpty()) {
-            out.println("no committed transaction destroyed rows" + (r.subject() == null ? "" : " of " + r.subject().table())
-                    + (since == null ? "" : " since " + since) + " in this WAL");
+            out.println("no committed transaction destroyed " + (minRows == null && table == null ? "100 rows or more" : "rows")
+                    + (r.subject() == null ? "" : " of " + r.subject().table()) + (since == null ? "" : " since " + since)
+                    + " in this WAL");
             return;
         }
         Set<Attribution> used = EnumSet.noneOf(Attribution.class);

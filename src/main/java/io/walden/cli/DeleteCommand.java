@@ -17,10 +17,12 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** walden delete: retention. */
-@Command(name = "delete", description = "Delete backups and WAL a retention policy no longer needs. Prints the plan;"
-        + " deletes only with --confirm. The newest backup, pinned backups ('walden keep') and WAL a kept backup needs stay.",
+@Command(name = "delete", description = "Delete backups and WAL a retention policy no longer needs, and what interrupted backups"
+        + " left. Prints the plan; deletes only with --confirm. The newest backup, pinned backups ('walden keep') and WAL a kept"
+        + " backup needs stay.",
         footer = {"", "Examples:", "  walden --repo /backups/main delete --retain-full 7            # dry run",
-                "  walden --repo /backups/main delete --older-than 30d --confirm"})
+                "  walden --repo /backups/main delete --older-than 30d --confirm",
+                "  walden --repo /backups/main delete --incomplete --confirm"})
 final class DeleteCommand implements Callable<Integer> {
     @ParentCommand
     WaldenCommand parent;
@@ -34,6 +36,10 @@ final class DeleteCommand implements Callable<Integer> {
     @Option(names = "--older-than", paramLabel = "AGE", description = "Keep what restores to any time in the last AGE need (e.g. 30d, 48h).")
     String olderThan;
 
+    @Option(names = "--incomplete", description = "Only delete what interrupted backups left (backups without a manifest);"
+            + " every delete with --confirm removes those too.")
+    boolean incomplete;
+
     @Option(names = "--confirm", description = "Delete; without it nothing is deleted.")
     boolean confirm;
 
@@ -43,13 +49,30 @@ final class DeleteCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Context ctx = parent.context();
-        RetentionPlanner.Policy policy = new RetentionPlanner.Policy(Optional.ofNullable(retainFull),
-                Optional.ofNullable(before).map(Times::parse), Optional.ofNullable(olderThan).map(DeleteCommand::age));
         Retention retention = new Retention(ctx.repository());
-        Instant now = Instant.now();
-        RetentionPlanner.Plan plan = confirm ? retention.execute(policy, now, Duration.ofSeconds(waitSeconds)) : retention.plan(policy, now);
         PrintStream out = ctx.out();
         String verb = confirm ? "deleted" : "would delete";
+        if (!incomplete || retainFull != null || before != null || olderThan != null) {
+            retain(retention, out, verb);
+        }
+        List<String> leftovers = confirm ? retention.removeIncomplete(Duration.ofSeconds(waitSeconds)) : retention.incomplete();
+        for (String id : leftovers) {
+            out.println(verb + "  incomplete backup " + id + " (no manifest: interrupted)");
+        }
+        if (incomplete && leftovers.isEmpty()) {
+            out.println("no incomplete backups");
+        }
+        if (!confirm) {
+            out.println("dry run: nothing was deleted; run again with --confirm to delete");
+        }
+        return 0;
+    }
+
+    private void retain(Retention retention, PrintStream out, String verb) throws java.io.IOException {
+        RetentionPlanner.Policy policy = new RetentionPlanner.Policy(Optional.ofNullable(retainFull),
+                Optional.ofNullable(before).map(Times::parse), Optional.ofNullable(olderThan).map(DeleteCommand::age));
+        Instant now = Instant.now();
+        RetentionPlanner.Plan plan = confirm ? retention.execute(policy, now, Duration.ofSeconds(waitSeconds)) : retention.plan(policy, now);
         String column = "%-" + (verb.length() + 2) + "s"; // "keep" lines up under the verb
         for (RetentionPlanner.Decision d : plan.backups()) {
             out.println(String.format(column, d.delete() ? verb : "keep") + "backup " + d.backup().id()
@@ -61,10 +84,6 @@ final class DeleteCommand implements Callable<Integer> {
             out.println(verb + "  " + wal.size() + " WAL files " + wal.get(0).file().name() + " .. " + wal.get(wal.size() - 1).file().name());
         }
         out.println((confirm ? "freed " : "would free ") + Format.bytes(plan.bytesFreed()));
-        if (!confirm) {
-            out.println("dry run: nothing was deleted; run again with --confirm to delete");
-        }
-        return 0;
     }
 
     static Duration age(String text) {

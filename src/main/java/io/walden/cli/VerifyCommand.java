@@ -58,6 +58,10 @@ final class VerifyCommand implements Callable<Integer> {
         }
         out.println((r.walProblems().isEmpty() ? "ok       " : "PROBLEM  ") + "WAL: " + r.walSegmentsRead() + " segments read back");
         r.walProblems().forEach(p -> out.println("         " + p.where() + " " + p.what()));
+        for (String id : r.incomplete()) {
+            out.println("note     backup " + id + " is incomplete (no manifest: interrupted, or still running) and is never used;"
+                    + " remove it with: walden delete --incomplete --confirm");
+        }
         if (!r.clean()) {
             ctx.err().println("walden: the repository at " + r.repository() + " has problems (above)");
             ctx.err().println("HINT: restore from a backup without problems (--backup ID) and take a new backup now: walden backup");

@@ -5,6 +5,8 @@ import io.walden.backup.Backuper;
 import io.walden.backup.CatalogReader;
 import io.walden.codec.Compression;
 import io.walden.error.WaldenException;
+import io.walden.ops.blame.Blame;
+import io.walden.ops.blame.Finding;
 import io.walden.pg.ConnectionSettings;
 import io.walden.pg.DirectoryTree;
 import io.walden.pg.OsUser;
@@ -42,7 +44,8 @@ import java.util.OptionalInt;
 
 /**
  * The main job, end to end, on a throwaway cluster: archive WAL, take a backup, write more, make the
- * classic mistake (DROP TABLE), restore to just before it, and show the rows are back.
+ * classic mistake (DROP TABLE), find the transaction that did it, restore to just before it, and show the
+ * rows are back.
  */
 public final class Demo {
     private static final String TABLE = "orders";
@@ -115,25 +118,42 @@ public final class Demo {
                 s.execute("INSERT INTO " + TABLE + " SELECT g, g * 1.5 FROM generate_series(10001, 15000) g");
             }
             long before = count(connector);
-            Thread.sleep(1100);
-            Instant safe = serverNow(connector);
-            Thread.sleep(1100);
-            out.println("   " + TABLE + " has " + before + " rows at " + Times.format(safe));
+            out.println("   " + TABLE + " has " + before + " rows");
 
             step("4. the mistake: DROP TABLE " + TABLE);
             try (Connection c = connector.open(); Statement s = c.createStatement()) {
                 s.execute("DROP TABLE " + TABLE);
             }
             out.println("   " + TABLE + " exists: " + tableExists(connector));
+            archiveCurrentWal(connector);
 
-            step("5. walden restore --target-time '" + Times.format(safe) + "'");
-            RestoreRequest request = new RestoreRequest(pgdata, new RecoveryTarget.Time(safe), false, "promote", Optional.empty(),
-                    "latest", false, false, false, true, OptionalInt.empty(), Runtime.getRuntime().availableProcessors(),
-                    Duration.ofMinutes(10), walden + " wal-fetch %f %p", null, Optional.of(bins.binDir()), connector, false);
+            step("5. walden blame --table " + TABLE + ": which transaction did it?");
+            Blame.Report blame = new Blame(repository).run(new Blame.Request(Optional.of(TABLE), Optional.empty(),
+                    Optional.empty(), 1, 1), new Blame.Progress() {
+                @Override
+                public void started(long totalBytes) {
+                }
+
+                @Override
+                public void read(long bytes) {
+                }
+            });
+            if (blame.findings().isEmpty()) {
+                throw new WaldenException("blame found no transaction that destroyed " + TABLE, null);
+            }
+            Finding culprit = blame.findings().get(0);
+            out.printf("   xid %d, committed %s: %s%n", culprit.xid(), Times.format(culprit.commitTime()),
+                    culprit.effects().get(0).describe());
+
+            step("6. walden restore --target-xid " + culprit.xid() + " --exclusive (just before it)");
+            RestoreRequest request = new RestoreRequest(pgdata, new RecoveryTarget.Xid(culprit.xid()), true, "promote",
+                    Optional.empty(), "latest", false, false, false, true, OptionalInt.empty(),
+                    Runtime.getRuntime().availableProcessors(), Duration.ofMinutes(10), walden + " wal-fetch %f %p", null,
+                    Optional.of(bins.binDir()), connector, false);
             RestoreResult r = new Restorer(repository, request, n -> { }, line -> out.println("   " + line)).run();
             out.println("   recovery stopped " + (r.stoppedAt() == null ? "at the target" : r.stoppedAt()));
 
-            step("6. the proof");
+            step("7. the proof");
             long after = count(connector);
             out.printf("   rows before the mistake: %d, after the restore: %d%n", before, after);
             out.printf("   the restore took %s, from stopping the server to accepting connections%n", seconds(r.elapsed()));
@@ -150,6 +170,29 @@ public final class Demo {
             } else {
                 DirectoryTree.delete(dir);
             }
+        }
+    }
+
+    /** Ends the WAL segment holding the mistake and waits until archive_command has stored it. */
+    private static void archiveCurrentWal(PgConnector connector) throws SQLException, InterruptedException {
+        try (Connection c = connector.open(); Statement s = c.createStatement()) {
+            String segment;
+            try (ResultSet r = s.executeQuery("SELECT pg_walfile_name(pg_switch_wal())")) {
+                r.next();
+                segment = r.getString(1);
+            }
+            Instant deadline = Instant.now().plusSeconds(60);
+            while (Instant.now().isBefore(deadline)) {
+                try (ResultSet r = s.executeQuery("SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver")) {
+                    r.next();
+                    if (r.getString(1).compareTo(segment) >= 0) {
+                        return;
+                    }
+                }
+                Thread.sleep(100);
+            }
+            throw new WaldenException("WAL segment " + segment + " was not archived within a minute",
+                    "read the server log: archive_command is failing");
         }
     }
 
@@ -196,14 +239,6 @@ public final class Demo {
              ResultSet r = s.executeQuery("SELECT to_regclass('" + TABLE + "') IS NOT NULL")) {
             r.next();
             return r.getBoolean(1);
-        }
-    }
-
-    private static Instant serverNow(PgConnector connector) throws SQLException {
-        try (Connection c = connector.open(); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT clock_timestamp()")) {
-            r.next();
-            return r.getObject(1, java.time.OffsetDateTime.class).toInstant();
         }
     }
 

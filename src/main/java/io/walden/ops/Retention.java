@@ -1,5 +1,6 @@
 package io.walden.ops;
 
+import io.walden.error.FaultPoint;
 import io.walden.repo.ArchivedWal;
 import io.walden.repo.Manifest;
 import io.walden.repo.ObjectKeys;
@@ -45,16 +46,42 @@ public final class Retention {
         try (RepositoryLock lock = RepositoryLock.acquire(repository, "delete", lockWait)) {
             RetentionPlanner.Plan plan = plan(policy, now);
             Storage storage = repository.storage();
-            for (Manifest m : plan.deleted()) {
+            // newest first: an incremental backup never outlives the manifest of one it builds on, even when killed here
+            for (Manifest m : plan.deleted().reversed()) {
                 storage.delete(ObjectKeys.manifest(m.id()));
+                FaultPoint.reach("delete.after-manifest");
                 for (ObjectInfo o : storage.list(ObjectKeys.BACKUPS + m.id() + "/")) {
                     storage.delete(o.key());
+                    FaultPoint.reach("delete.mid-objects");
                 }
             }
             for (ArchivedWal w : plan.walToDelete()) {
                 storage.delete(w.key());
+                FaultPoint.reach("delete.mid-wal");
             }
             return plan;
+        }
+    }
+
+    /** Backups without a manifest: left by a killed or failed backup (or one running now; see {@link #removeIncomplete}). */
+    public java.util.List<String> incomplete() throws IOException {
+        repository.requireIdentity();
+        return repository.incompleteBackups();
+    }
+
+    /**
+     * Removes what killed or failed backups left. Under the write lock no backup runs, so a folder without a
+     * manifest cannot be one being written; returns the ids removed.
+     */
+    public java.util.List<String> removeIncomplete(Duration lockWait) throws IOException {
+        try (RepositoryLock lock = RepositoryLock.acquire(repository, "delete", lockWait)) {
+            java.util.List<String> ids = incomplete();
+            for (String id : ids) {
+                for (ObjectInfo o : repository.storage().list(ObjectKeys.BACKUPS + id + "/")) {
+                    repository.storage().delete(o.key());
+                }
+            }
+            return ids;
         }
     }
 

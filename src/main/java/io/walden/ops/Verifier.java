@@ -45,7 +45,12 @@ public final class Verifier {
 
     public record BackupResult(String id, int objects, int files, long bytes, List<Problem> problems) {}
 
-    public record Report(String repository, List<BackupResult> backups, int walSegmentsRead, List<Problem> walProblems) {
+    /**
+     * {@code incomplete}: backups without a manifest (see {@link Repository#incompleteBackups()}); they do
+     * not make the repository unclean, since no restore can use them.
+     */
+    public record Report(String repository, List<BackupResult> backups, int walSegmentsRead, List<Problem> walProblems,
+                         List<String> incomplete) {
         public boolean clean() {
             return walProblems.isEmpty() && backups.stream().allMatch(b -> b.problems().isEmpty());
         }
@@ -89,7 +94,7 @@ public final class Verifier {
                 walProblems.add(new Problem("WAL " + name, e.getMessage()));
             }
         }
-        return new Report(repository.location(), results, read, dedupe(walProblems));
+        return new Report(repository.location(), results, read, dedupe(walProblems), repository.incompleteBackups());
     }
 
     private static List<Manifest> choose(List<Manifest> all, Scope scope) {

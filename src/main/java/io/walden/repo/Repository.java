@@ -6,6 +6,7 @@ import io.walden.codec.ObjectDecoder;
 import io.walden.codec.ObjectEncoder;
 import io.walden.codec.ObjectHeader;
 import io.walden.codec.ObjectTrailer;
+import io.walden.error.FaultPoint;
 import io.walden.storage.ObjectInfo;
 import io.walden.storage.ObjectNotFoundException;
 import io.walden.storage.PendingObject;
@@ -175,6 +176,7 @@ public final class Repository implements AutoCloseable {
         try (PendingObject pending = storage.create(key)) {
             CountingOutputStream counted = new CountingOutputStream(pending.stream());
             ObjectTrailer trailer = encoding.encodeTo(counted);
+            FaultPoint.reach("object.before-commit");
             boolean created;
             if (ifAbsent) {
                 created = pending.commitIfAbsent();
@@ -285,6 +287,28 @@ public final class Repository implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Ids of backup folders without a manifest, oldest first: what a killed or failed backup left, or a
+     * backup still running. Nothing reads them; 'walden delete' removes them under the write lock.
+     */
+    public List<String> incompleteBackups() throws IOException {
+        java.util.TreeSet<String> seen = new java.util.TreeSet<>();
+        java.util.Set<String> complete = new java.util.HashSet<>();
+        for (ObjectInfo info : storage.list(ObjectKeys.BACKUPS)) {
+            String rest = info.key().substring(ObjectKeys.BACKUPS.length());
+            int slash = rest.indexOf('/');
+            if (slash > 0) {
+                String id = rest.substring(0, slash);
+                seen.add(id);
+                if (rest.substring(slash).equals("/manifest.json")) {
+                    complete.add(id);
+                }
+            }
+        }
+        seen.removeAll(complete);
+        return List.copyOf(seen);
     }
 
     /** The backup named by id, or the newest one for "LATEST". */

@@ -1,6 +1,8 @@
 package io.walden.repo;
 
+import io.walden.codec.Digests;
 import io.walden.error.WaldenException;
+import io.walden.storage.ObjectInfo;
 import io.walden.storage.ObjectNotFoundException;
 import io.walden.storage.PendingObject;
 import io.walden.storage.Storage;
@@ -8,8 +10,12 @@ import io.walden.storage.Storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -22,6 +28,9 @@ public final class RepositoryLock implements AutoCloseable {
     static final Duration HEARTBEAT = Duration.ofSeconds(30);
     static final Duration STALE_AFTER = Duration.ofMinutes(3);
     private static final Duration POLL = Duration.ofSeconds(1);
+    /** How long a takeover marker stands: far longer than a takeover takes, short enough to outlive a taker killed half way. */
+    static final Duration MARKER_EXPIRY = Duration.ofMinutes(1);
+    private static final String MARKER = ".takeover-";
     private static final Instant PROCESS_START = ProcessHandle.current().info().startInstant().orElse(null);
 
     /**
@@ -77,10 +86,7 @@ public final class RepositoryLock implements AutoCloseable {
             }
             Holder other = current.get();
             if (other.staleAt(now, host)) {
-                // Remove it only if it is still the same stale lock, then race for it like everyone else.
-                if (read(storage, key).filter(other::equals).isPresent()) {
-                    storage.delete(key);
-                }
+                takeOver(storage, key, host);
                 continue;
             }
             if (!Instant.now().isBefore(deadline)) {
@@ -89,6 +95,51 @@ public final class RepositoryLock implements AutoCloseable {
             }
             sleep(POLL);
         }
+    }
+
+    /**
+     * Removes a stale lock such that of all the processes that saw it, exactly one does: the one that
+     * creates its takeover marker, named after the lock's bytes and time. Without the marker, a process that
+     * found the lock stale a moment ago could delete the lock a faster one has just taken. Everyone then
+     * races for the free lock as usual. Old markers are removed, so a taker killed half way blocks no one.
+     */
+    private static void takeOver(Storage storage, String key, String host) throws IOException {
+        Optional<ObjectInfo> stale = storage.stat(key);
+        byte[] bytes = stale.isEmpty() ? null : readBytes(storage, key).orElse(null);
+        if (bytes == null || !parse(bytes).staleAt(Instant.now(), host)) {
+            return; // released, or taken again since it was found stale
+        }
+        String marker = markerKey(key, bytes, stale.get().modified());
+        try (PendingObject p = storage.create(marker)) {
+            p.stream().write(Instant.now().toString().getBytes(StandardCharsets.UTF_8));
+            if (!p.commitIfAbsent()) {
+                removeExpiredMarkers(storage, key);
+                sleep(Duration.ofMillis(100));
+                return;
+            }
+        }
+        Optional<ObjectInfo> now = storage.stat(key);
+        if (now.isPresent() && now.get().modified().equals(stale.get().modified())
+                && readBytes(storage, key).map(b -> Arrays.equals(b, bytes)).orElse(false)) {
+            storage.delete(key);
+        }
+    }
+
+    private static void removeExpiredMarkers(Storage storage, String key) throws IOException {
+        Instant expired = Instant.now().minus(MARKER_EXPIRY);
+        for (ObjectInfo o : storage.list(key.substring(0, key.lastIndexOf('/') + 1))) {
+            if (o.key().startsWith(key + MARKER) && o.modified().isBefore(expired)) {
+                storage.delete(o.key());
+            }
+        }
+    }
+
+    /** The marker for one stale lock: its bytes and time, since a later torn lock may have the same bytes. */
+    static String markerKey(String key, byte[] bytes, Instant modified) {
+        MessageDigest sha = Digests.sha256();
+        sha.update(bytes);
+        sha.update(modified.toString().getBytes(StandardCharsets.UTF_8));
+        return key + MARKER + HexFormat.of().formatHex(sha.digest(), 0, 16);
     }
 
     private void beat() {
@@ -127,14 +178,24 @@ public final class RepositoryLock implements AutoCloseable {
         }
     }
 
-    private static Optional<Holder> read(Storage storage, String key) throws IOException {
+    private static Optional<byte[]> readBytes(Storage storage, String key) throws IOException {
         try (InputStream in = storage.open(key)) {
-            return Optional.of(Json.mapper().readValue(in, Holder.class));
+            return Optional.of(in.readAllBytes());
         } catch (ObjectNotFoundException e) {
             return Optional.empty();
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
+        }
+    }
+
+    private static Optional<Holder> read(Storage storage, String key) throws IOException {
+        return readBytes(storage, key).map(RepositoryLock::parse);
+    }
+
+    private static Holder parse(byte[] bytes) {
+        try {
+            return Json.mapper().readValue(bytes, Holder.class);
+        } catch (java.io.IOException e) {
             // a torn or foreign lock file: treat it as held by nobody alive
-            return Optional.of(new Holder("unknown", -1, null, "unknown", Instant.EPOCH, Instant.EPOCH));
+            return new Holder("unknown", -1, null, "unknown", Instant.EPOCH, Instant.EPOCH);
         }
     }
 

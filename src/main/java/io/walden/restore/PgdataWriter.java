@@ -4,6 +4,7 @@ import io.walden.codec.Digests;
 import io.walden.codec.ObjectDecoder;
 import io.walden.codec.ObjectTrailer;
 import io.walden.error.CorruptObjectException;
+import io.walden.error.FaultPoint;
 import io.walden.error.ParallelTasks;
 import io.walden.repo.BlockRanges;
 import io.walden.repo.Manifest;
@@ -127,6 +128,7 @@ final class PgdataWriter {
                 } else {
                     writeBlocks(tasks);
                 }
+                FaultPoint.reach("restore.mid-write");
                 return null;
             }).toList());
         }
@@ -140,6 +142,7 @@ final class PgdataWriter {
             writeText("tablespace_map", manifest.tablespaceMap());
         }
         Path pendingControl = pgdata.resolve(PG_CONTROL_PENDING);
+        FaultPoint.reach("restore.before-pg-control");
         if (Files.exists(pendingControl)) {
             Files.move(pendingControl, pgdata.resolve(PG_CONTROL), StandardCopyOption.ATOMIC_MOVE);
             fsyncDirectory(pendingControl.getParent());

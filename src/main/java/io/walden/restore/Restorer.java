@@ -1,5 +1,6 @@
 package io.walden.restore;
 
+import io.walden.error.FaultPoint;
 import io.walden.error.WaldenException;
 import io.walden.pg.DirectoryTree;
 import io.walden.pg.OsUser;
@@ -54,6 +55,10 @@ public final class Restorer {
         Path pgdata = request.pgdata().toAbsolutePath().normalize();
         RepositoryIdentity identity = repository.requireIdentity();
 
+        // A restore killed half way is undone first, so this one starts from the state that one found.
+        boolean leftoverWasRunning = new LeftoverRestore(pgdata, request.pgBin(), say).putBack()
+                .map(RestoreJournal.Entry::wasRunning).orElse(false);
+
         // Refuse what would destroy data or cannot work, before anything changes.
         State state = inspect(pgdata);
         checkDestination(pgdata, state, identity);
@@ -83,6 +88,10 @@ public final class Restorer {
         PgCtl newServer = new PgCtl(bins, pgdata, osUser);
         boolean movedAside = false;
         boolean startedNew = false;
+        // the server to start again on rollback: this one, or the one an interrupted restore had stopped
+        boolean restartOld = wasRunning || leftoverWasRunning && state == State.CLUSTER;
+        RestoreJournal journal = RestoreJournal.begin(pgdata, backup.id(), state.name(), inPlace, restartOld, snapshot,
+                backup.pgMajor(), osUser);
         try {
             if (wasRunning) {
                 say.accept("stopping PostgreSQL in " + pgdata);
@@ -95,11 +104,13 @@ public final class Restorer {
                 say.accept("restoring backup " + backup.id() + " in place (--delta) into " + pgdata + "; removed " + removed
                         + " files the backup does not have");
             } else if (state == State.CLUSTER || state == State.INTERRUPTED || state == State.OTHER) {
+                journal.at(RestoreJournal.Phase.MOVING_ASIDE);
                 DirectoryTree.delete(snapshot);
                 Files.move(pgdata, snapshot);
                 movedAside = true;
                 say.accept("moved the current PGDATA aside to " + snapshot);
             }
+            journal.at(RestoreJournal.Phase.WRITING);
             Files.createDirectories(pgdata);
             Files.setPosixFilePermissions(pgdata, PgdataWriter.permissions(0700));
             if (!inPlace) {
@@ -112,23 +123,26 @@ public final class Restorer {
             recoveryConfig(plan).writeTo(pgdata);
             Files.createDirectories(log.getParent());
             OsUser.chownTree(pgdata, osUser);
+            FaultPoint.reach("restore.before-start");
             if (request.noStart()) {
-                return finish(plan, pgdata, null, snapshot, movedAside, null, started, false);
+                return finish(plan, pgdata, null, snapshot, movedAside, null, started, false, journal);
             }
             say.accept("starting PostgreSQL to replay WAL to " + plan.target().describe());
             RecoveryOutcome outcome;
             try (WalStager stager = WalStager.prepare(repository, pgdata, backup, repository.history(plan.timeline()), wal, osUser)) {
                 stager.start();
+                journal.at(RestoreJournal.Phase.RECOVERING);
                 newServer.startNoWait(log, request.port(), serverOptionsForRecovery(serverOptions));
                 startedNew = true;
+                FaultPoint.reach("restore.during-recovery");
                 outcome = new RecoveryMonitor(pgdata, log, action(plan), request.timeout()).await();
             }
-            return finish(plan, pgdata, outcome, snapshot, movedAside, log, started, true);
+            return finish(plan, pgdata, outcome, snapshot, movedAside, log, started, true, journal);
         } catch (IOException | RuntimeException e) {
             if (inPlace) {
-                throw inPlaceFailure(e, pgdata, startedNew, newServer);
+                throw inPlaceFailure(e, pgdata, startedNew, newServer, journal);
             }
-            throw rollback(e, pgdata, state, snapshot, movedAside, wasRunning, startedNew, newServer, oldServer, serverOptions);
+            throw rollback(e, pgdata, state, snapshot, movedAside, restartOld, startedNew, newServer, oldServer, serverOptions, journal);
         }
     }
 
@@ -308,7 +322,8 @@ public final class Restorer {
     }
 
     private RestoreResult finish(RestorePlan plan, Path pgdata, RecoveryOutcome outcome, Path snapshot, boolean movedAside,
-                                 Path log, Instant started, boolean startedServer) throws IOException {
+                                 Path log, Instant started, boolean startedServer, RestoreJournal journal) throws IOException {
+        journal.at(RestoreJournal.Phase.DONE);
         Path kept = null;
         if (movedAside) {
             if (request.keepSnapshot()) {
@@ -317,18 +332,20 @@ public final class Restorer {
                 DirectoryTree.delete(snapshot);
             }
         }
+        journal.remove();
         return new RestoreResult(plan, pgdata, outcome, kept, log, Duration.between(started, Instant.now()), startedServer);
     }
 
     /** A restore in place has no old PGDATA to go back to; it says so, and how to finish the job. */
-    private RuntimeException inPlaceFailure(Exception cause, Path pgdata, boolean startedNew, PgCtl newServer) {
+    private RuntimeException inPlaceFailure(Exception cause, Path pgdata, boolean startedNew, PgCtl newServer, RestoreJournal journal) {
         String stopped = "";
-        if (startedNew) {
-            try {
+        try {
+            if (startedNew) {
                 newServer.stop("immediate", STOP_TIMEOUT);
-            } catch (RuntimeException e) {
-                stopped = "; stopping the restored server failed too: " + e.getMessage();
             }
+            journal.remove();
+        } catch (IOException | RuntimeException e) {
+            stopped = "; cleaning up failed too: " + e.getMessage();
         }
         return new WaldenException("restore failed: " + cause.getMessage() + "; " + pgdata
                 + " was being restored in place (--delta), so there is no previous PGDATA to put back" + stopped,
@@ -338,11 +355,14 @@ public final class Restorer {
 
     private RuntimeException rollback(Exception cause, Path pgdata, State state, Path snapshot, boolean movedAside,
                                       boolean wasRunning, boolean startedNew, PgCtl newServer, PgCtl oldServer,
-                                      List<String> serverOptions) {
+                                      List<String> serverOptions, RestoreJournal journal) {
         StringBuilder done = new StringBuilder();
         try {
             if (startedNew) {
                 newServer.stop("immediate", STOP_TIMEOUT);
+            }
+            if (movedAside) {
+                journal.at(RestoreJournal.Phase.ROLLING_BACK);
             }
             // only what this restore wrote is removed: never a PGDATA that was not moved aside
             if (state == State.EMPTY) {
@@ -352,12 +372,14 @@ public final class Restorer {
             }
             if (movedAside) {
                 Files.move(snapshot, pgdata);
+                RestoreJournal.fsyncDirectory(pgdata.getParent());
                 done.append("; the previous PGDATA was put back");
             } else if (state == State.CLUSTER || state == State.INTERRUPTED || state == State.OTHER) {
                 done.append("; ").append(pgdata).append(" was not changed");
             } else {
                 done.append("; nothing was left in ").append(pgdata);
             }
+            journal.remove();
             if (wasRunning) {
                 Path rollbackLog = pgdata.resolve("log").resolve("walden-rollback.log");
                 Files.createDirectories(rollbackLog.getParent());

@@ -1,5 +1,7 @@
 package io.walden.it;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.walden.pg.PgBinaries;
 import io.walden.pg.ShellQuote;
 import io.walden.wal.decode.EmbeddedPgBinaries;
@@ -36,14 +38,24 @@ class MajorVersionsIT {
                 Cli cli = new Cli(Map.of("WALDEN_LAUNCHER", walden, "WALDEN_REPO", repo.toString(), "PGHOST", "127.0.0.1",
                         "PGPORT", Integer.toString(pg.port()), "PGUSER", "postgres", "PGDATABASE", "postgres",
                         "WALDEN_PG_BIN", bins.binDir().toString()));
-                pg.sql("CREATE TABLE t (id int)", "INSERT INTO t SELECT generate_series(1, 100)");
+                pg.sql("CREATE TABLE t (id int)", "INSERT INTO t SELECT generate_series(1, 100)",
+                        "CREATE TABLE u (id int PRIMARY KEY)", "INSERT INTO u SELECT generate_series(1, 40)");
                 Cli.Result backup = cli.run("backup", "--pgdata", pg.pgdata().toString());
                 assertThat(backup.exit()).as(backup.toString()).isZero();
                 pg.sql("INSERT INTO t SELECT generate_series(1, 50)");
                 Scenario.pause(300);
                 String target = pg.queryString("SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')");
                 Scenario.pause(300);
-                pg.sql("DELETE FROM t");
+                pg.sql("DELETE FROM t", "TRUNCATE u");
+                archived(pg, pg.queryString("SELECT pg_walfile_name(pg_switch_wal())"));
+
+                // blame reads this major's heap, storage and commit records
+                Cli.Result blame = cli.run("blame", "--json");
+                assertThat(blame.exit()).as(blame.toString()).isZero();
+                JsonNode findings = new ObjectMapper().readTree(blame.out()).path("findings");
+                assertThat(findings.size()).as(blame.out()).isEqualTo(2);
+                assertThat(findings.get(0).path("effects").get(0).path("description").asText()).isEqualTo("DELETE 150 rows from public.t");
+                assertThat(findings.get(1).path("effects").get(0).path("description").asText()).isEqualTo("TRUNCATE public.u (about 40 rows)");
 
                 Cli.Result restore = cli.run("restore", "--pgdata", pg.pgdata().toString(), "--target-time", target);
                 assertThat(restore.exit()).as(restore.toString()).isZero();
@@ -52,6 +64,14 @@ class MajorVersionsIT {
             }
         } finally {
             TestDirs.deleteTree(base);
+        }
+    }
+
+    private static void archived(TestCluster pg, String segment) {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (pg.queryString("SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver").compareTo(segment) < 0) {
+            assertThat(System.nanoTime()).as("segment " + segment + " archived within a minute").isLessThan(deadline);
+            Scenario.pause(100);
         }
     }
 }

@@ -109,6 +109,64 @@ class RepositoryLockTest {
     }
 
     @Test
+    void ofManyProcessesFindingTheSameStaleLockExactlyOneTakesItOver() throws Exception {
+        String host = java.net.InetAddress.getLocalHost().getHostName();
+        Process dead = new ProcessBuilder("true").start();
+        dead.waitFor();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(6);
+        try {
+            for (int round = 0; round < 10; round++) {
+                plant(holder(host, dead.pid(), Instant.now()));
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                java.util.List<java.util.concurrent.Future<RepositoryLock>> tries = new java.util.ArrayList<>();
+                for (int i = 0; i < 6; i++) {
+                    tries.add(pool.submit(() -> {
+                        go.await();
+                        try {
+                            return RepositoryLock.acquire(repo, "backup", Duration.ZERO);
+                        } catch (WaldenException refused) {
+                            return null;
+                        }
+                    }));
+                }
+                go.countDown();
+                java.util.List<RepositoryLock> taken = new java.util.ArrayList<>();
+                for (var t : tries) {
+                    RepositoryLock l = t.get(30, TimeUnit.SECONDS);
+                    if (l != null) {
+                        taken.add(l);
+                    }
+                }
+                assertThat(taken).as("round %d", round).hasSize(1);
+                taken.get(0).close();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aTakeoverMarkerLeftByAKilledTakerExpires() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(storage instanceof LocalStorage, "file times are set by hand");
+        Process dead = new ProcessBuilder("true").start();
+        dead.waitFor();
+        plant(holder(java.net.InetAddress.getLocalHost().getHostName(), dead.pid(), Instant.now()));
+        byte[] bytes = storage.open(ObjectKeys.LOCK).readAllBytes();
+        String marker = RepositoryLock.markerKey(ObjectKeys.LOCK, bytes, storage.stat(ObjectKeys.LOCK).orElseThrow().modified());
+        try (PendingObject p = storage.create(marker)) {
+            p.commit();
+        }
+        Path markerFile = dir.resolve("repo").resolve(marker);
+        java.nio.file.Files.setLastModifiedTime(markerFile, java.nio.file.attribute.FileTime.from(
+                Instant.now().minus(RepositoryLock.MARKER_EXPIRY).minusSeconds(5)));
+
+        try (RepositoryLock taken = RepositoryLock.acquire(repo, "backup", Duration.ofSeconds(10))) {
+            assertThat(Json.mapper().readTree(storage.open(ObjectKeys.LOCK)).get("pid").asLong())
+                    .isEqualTo(ProcessHandle.current().pid());
+        }
+    }
+
+    @Test
     void aTornLockFileIsTakenOver() throws IOException {
         plant("{\"host\":\"db-1\",\"pi");
         RepositoryLock.acquire(repo, "backup", Duration.ZERO).close();

@@ -45,8 +45,10 @@ public final class Blame {
      * @param database the database of {@code table}; needed only when several have such a table
      * @param since    report transactions committed from then on (and read WAL from the newest backup before it)
      * @param limit    how many transactions to report
+     * @param minRows  leave out transactions that took fewer rows than this
      */
-    public record Request(Optional<String> table, Optional<String> database, Optional<Instant> since, int limit) {}
+    public record Request(Optional<String> table, Optional<String> database, Optional<Instant> since, int limit,
+                          long minRows) {}
 
     /** The table asked about, as the backup's catalog names it. */
     public record Subject(String database, String table, long oid) {}
@@ -204,7 +206,7 @@ public final class Blame {
                 return;
             }
             Finding reported = subject.map(s -> finding.only(s.database(), s.oid())).orElse(finding);
-            if (reported.effects().isEmpty()) {
+            if (reported.effects().isEmpty() || reported.rows() < request.minRows()) {
                 return;
             }
             found++;
@@ -235,10 +237,15 @@ public final class Blame {
         }
     }
 
+    /** The segment's bytes, read into an array of its size (growing one as it fills would copy it several times). */
     private byte[] fetch(SegmentName segment) throws IOException {
         WalFileName file = WalFileName.parse(segment.name()).orElseThrow();
         try (InputStream in = repository.read(ObjectKeys.wal(file))) {
-            return in.readAllBytes();
+            byte[] content = in.readNBytes((int) segment.segmentSize());
+            if (in.read() != -1) {
+                throw new IOException("WAL " + segment.name() + " is larger than a segment of " + segment.segmentSize() + " bytes");
+            }
+            return content;
         }
     }
 

@@ -1,5 +1,7 @@
 package io.walden.ops.blame;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /**
  * What one transaction did to one table.
  *
@@ -26,6 +28,7 @@ public record Effect(Kind kind, String database, String table, long tableOid, lo
     }
 
     /** "DROP TABLE public.orders (about 15000 rows)", "DELETE 3 rows from public.orders". */
+    @JsonProperty("description")
     public String describe() {
         String count = (estimated ? "about " : "") + rows + (rows == 1 ? " row" : " rows");
         return switch (kind) {

@@ -2,6 +2,7 @@ package io.walden.wal.archive;
 
 import io.walden.codec.CompressedBody;
 import io.walden.codec.ObjectTrailer;
+import io.walden.error.FaultPoint;
 import io.walden.error.UsageException;
 import io.walden.error.WaldenException;
 import io.walden.repo.ObjectKeys;
@@ -68,6 +69,7 @@ public final class WalPusher {
             throw new WaldenException("WAL file " + path.toAbsolutePath() + " vanished while it was being archived",
                     "PostgreSQL will retry; if this repeats, check what else removes files from pg_wal");
         }
+        FaultPoint.reach("wal-push.after-upload");
         if (written.created()) {
             return Outcome.ARCHIVED;
         }
