@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
@@ -38,11 +39,21 @@ public final class ProcessRunner {
      * returned; a timeout kills the command and its children and throws {@link WaldenException}.
      */
     public static ProcessResult run(List<String> command, Path workingDirectory, Duration timeout) {
+        return run(command, workingDirectory, Map.of(), timeout);
+    }
+
+    /**
+     * Like {@link #run(List, Path, Duration)}, with {@code environment} added to this process's environment:
+     * a secret such as PGPASSWORD goes there, never on a command line others can read.
+     */
+    public static ProcessResult run(List<String> command, Path workingDirectory, Map<String, String> environment,
+                                    Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         if (command.isEmpty()) {
             throw new IllegalArgumentException("empty command");
         }
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
         if (workingDirectory != null) {
             builder.directory(workingDirectory.toFile());
         }

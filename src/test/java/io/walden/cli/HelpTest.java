@@ -13,7 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Every command answers --help with its usage and a real example, exit 0, and nothing on stderr. */
 class HelpTest {
     @ParameterizedTest
-    @ValueSource(strings = {"backup", "list", "wal-push", "wal-fetch", "restore", "preview", "drill", "report", "status", "blame", "verify", "delete", "keep",
+    @ValueSource(strings = {"backup", "list", "wal-push", "wal-fetch", "restore", "restore-table", "preview", "drill", "report",
+            "status", "blame", "verify", "delete", "keep",
             "unkeep", "key", "key generate", "key rotate", "key list", "repo", "repo info", "version", "demo"})
     void everyCommandHasHelpWithAnExample(String command) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
