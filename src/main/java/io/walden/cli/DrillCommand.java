@@ -14,8 +14,8 @@ import io.walden.repo.Json;
 import io.walden.repo.Repository;
 import io.walden.restore.RecoveryTarget;
 import io.walden.restore.Times;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -54,14 +54,8 @@ final class DrillCommand implements Callable<Integer> {
     @ParentCommand
     WaldenCommand parent;
 
-    @ArgGroup(exclusive = true)
-    TargetOptions target = new TargetOptions();
-
-    @Option(names = "--exclusive", description = "Stop just before the target instead of just after it.")
-    boolean exclusive;
-
-    @Option(names = "--backup", paramLabel = "ID", description = "The backup to restore, or LATEST (default: the newest that ends before the target).")
-    String backup;
+    @Mixin
+    RecoveryPointOptions point = new RecoveryPointOptions();
 
     @Option(names = "--checks", paramLabel = "FILE", description = "The operator's checks: a YAML list of name, database (default postgres), sql, expect.")
     Path checks;
@@ -88,14 +82,14 @@ final class DrillCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Instant started = Instant.now();
         Context ctx = parent.context();
-        RecoveryTarget recoveryTarget = TargetOptions.parse(target, exclusive);
+        RecoveryTarget recoveryTarget = point.recoveryTarget();
         // bad input is refused before anything is restored
         List<OperatorCheck> operatorChecks = checks == null ? List.of() : ChecksFile.read(checks);
         ReportFiles files = ReportFiles.in(report);
-        Optional<String> backupId = Optional.ofNullable(backup)
+        Optional<String> backupId = Optional.ofNullable(point.backup)
                 .map(b -> b.equalsIgnoreCase("LATEST") ? ctx.repository().backup("LATEST").id() : b);
         Optional<String> password = Optional.ofNullable(ctx.env().get("PGPASSWORD")).filter(p -> !p.isEmpty());
-        Drill.Request request = new Drill.Request(started, recoveryTarget, exclusive, backupId, operatorChecks,
+        Drill.Request request = new Drill.Request(started, recoveryTarget, point.exclusive, backupId, operatorChecks,
                 Optional.ofNullable(dir), port == null ? OptionalInt.empty() : OptionalInt.of(port), Optional.ofNullable(pgBin),
                 Duration.ofMinutes(timeoutMinutes), ctx.waldenWithRepo(ctx.repo, "wal-fetch %f %p"), productionPort(ctx),
                 Optional.ofNullable(ctx.env().get("PGUSER")).filter(u -> !u.isEmpty()), password, keep);

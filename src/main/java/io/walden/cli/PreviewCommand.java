@@ -9,8 +9,8 @@ import io.walden.pg.ShellQuote;
 import io.walden.repo.Json;
 import io.walden.restore.RecoveryTarget;
 import io.walden.restore.Times;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -36,14 +36,8 @@ final class PreviewCommand implements Callable<Integer> {
     @ParentCommand
     WaldenCommand parent;
 
-    @ArgGroup(exclusive = true)
-    TargetOptions target = new TargetOptions();
-
-    @Option(names = "--exclusive", description = "Stop just before the target instead of just after it.")
-    boolean exclusive;
-
-    @Option(names = "--backup", paramLabel = "ID", description = "The backup to restore, or LATEST (default: the newest that ends before the target).")
-    String backup;
+    @Mixin
+    RecoveryPointOptions point = new RecoveryPointOptions();
 
     @Option(names = "--port", paramLabel = "PORT", description = "TCP port on 127.0.0.1 (default: a free one).")
     Integer port;
@@ -70,7 +64,7 @@ final class PreviewCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Context ctx = parent.context();
-        RecoveryTarget recoveryTarget = TargetOptions.parse(target, exclusive);
+        RecoveryTarget recoveryTarget = point.recoveryTarget();
         boolean targetGiven = !(recoveryTarget instanceof RecoveryTarget.Latest);
         if (stop && (targetGiven || advanceTo != null)) {
             throw new UsageException("--stop takes no target", "run " + walden(ctx) + " preview --stop alone");
@@ -101,9 +95,9 @@ final class PreviewCommand implements Callable<Integer> {
             report(ctx, preview.advance(to, timeout, password), "moved the preview");
             return 0;
         }
-        Optional<String> backupId = Optional.ofNullable(backup)
+        Optional<String> backupId = Optional.ofNullable(point.backup)
                 .map(b -> b.equalsIgnoreCase("LATEST") ? ctx.repository().backup("LATEST").id() : b);
-        Preview.Request request = new Preview.Request(recoveryTarget, exclusive, backupId,
+        Preview.Request request = new Preview.Request(recoveryTarget, point.exclusive, backupId,
                 port == null ? OptionalInt.empty() : OptionalInt.of(port), Optional.ofNullable(dir), Optional.ofNullable(pgBin),
                 timeout, ctx.waldenWithRepo(ctx.repo, "wal-fetch %f %p"), productionPort(ctx),
                 Optional.ofNullable(ctx.env().get("PGUSER")).filter(u -> !u.isEmpty()), password);

@@ -5,8 +5,8 @@ import io.walden.ops.tablerestore.TableName;
 import io.walden.ops.tablerestore.TableRestore;
 import io.walden.repo.Json;
 import io.walden.restore.RecoveryTarget;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -38,11 +38,8 @@ final class RestoreTableCommand implements Callable<Integer> {
     @Option(names = "--database", paramLabel = "DB", description = "The table's database in the backup (default: the database of --into).")
     String database;
 
-    @ArgGroup(exclusive = true)
-    TargetOptions target = new TargetOptions();
-
-    @Option(names = "--exclusive", description = "Stop just before the target instead of just after it.")
-    boolean exclusive;
+    @Mixin
+    RecoveryPointOptions point = new RecoveryPointOptions();
 
     @Option(names = "--into", required = true, paramLabel = "CONNINFO",
             description = "The live database: 'host=H port=P dbname=DB user=U' or postgresql://U@H:P/DB (PGPASSWORD for the password).")
@@ -54,9 +51,6 @@ final class RestoreTableCommand implements Callable<Integer> {
     @Option(names = "--replace", description = "Drop a table of that name in the live database and restore in its place, in one transaction.")
     boolean replace;
 
-    @Option(names = "--backup", paramLabel = "ID", description = "The backup to restore, or LATEST (default: the newest that ends before the target).")
-    String backup;
-
     @Option(names = "--timeout", paramLabel = "MINUTES", defaultValue = "60", description = "How long recovery, dump and restore may each take (default 60).")
     long timeoutMinutes;
 
@@ -66,10 +60,10 @@ final class RestoreTableCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Context ctx = parent.context();
-        RecoveryTarget recoveryTarget = TargetOptions.parse(target, exclusive);
-        Optional<String> backupId = Optional.ofNullable(backup)
+        RecoveryTarget recoveryTarget = point.recoveryTarget();
+        Optional<String> backupId = Optional.ofNullable(point.backup)
                 .map(b -> b.equalsIgnoreCase("LATEST") ? ctx.repository().backup("LATEST").id() : b);
-        ScratchInstance.Request scratch = new ScratchInstance.Request(recoveryTarget, exclusive, backupId, Optional.ofNullable(pgBin),
+        ScratchInstance.Request scratch = new ScratchInstance.Request(recoveryTarget, point.exclusive, backupId, Optional.ofNullable(pgBin),
                 Duration.ofMinutes(timeoutMinutes), ctx.waldenWithRepo(ctx.repo, "wal-fetch %f %p"));
         TableRestore.Request request = new TableRestore.Request(TableName.parse(table), Optional.ofNullable(database), scratch, into,
                 ctx.env(), Optional.ofNullable(as), replace);

@@ -1,7 +1,7 @@
 package io.walden.ops.drill;
 
 import io.walden.error.WaldenException;
-import io.walden.ops.preview.ScratchInstance;
+import io.walden.ops.preview.ScratchPlacement;
 import io.walden.pg.ConnectionSettings;
 import io.walden.pg.OsUser;
 import io.walden.pg.PgBinaries;
@@ -99,7 +99,7 @@ public final class Drill {
         List<CheckResult> checks = new ArrayList<>();
         Instant restoreStart = Instant.now();
         phases.add(new DrillReport.Phase("plan", r.started(), restoreStart));
-        ScratchInstance scratch = ScratchInstance.create(r.dir(), r.port(), r.productionPort(), osUser, "walden-drill", "a drill");
+        ScratchPlacement scratch = ScratchPlacement.create(r.dir(), r.port(), r.productionPort(), osUser, "walden-drill", "a drill");
         PgCtl server = new PgCtl(bins, scratch.pgdata(), osUser);
         String user = r.user().orElse(osUser);
         PgConnector connector = new PgConnector(new ConnectionSettings("127.0.0.1", scratch.port(), user, "postgres", r.password(), Map.of()));
@@ -238,7 +238,7 @@ public final class Drill {
     }
 
     /** Stops the scratch server and removes its directory; what cannot be removed fails the drill, named. */
-    private static CheckResult tearDown(ScratchInstance scratch, PgCtl server) {
+    private static CheckResult tearDown(ScratchPlacement scratch, PgCtl server) {
         try {
             if (isRunning(scratch)) {
                 try {
@@ -261,12 +261,12 @@ public final class Drill {
     }
 
     /** What the operator runs to remove a kept instance: pg_ctl as the server's user, then the directory. */
-    private static String removeCommand(ScratchInstance scratch, PgBinaries bins) {
+    private static String removeCommand(ScratchPlacement scratch, PgBinaries bins) {
         return ShellQuote.join(OsUser.commandAs(scratch.osUser(), List.of(bins.pgCtl().toString(), "stop", "-D",
                 scratch.pgdata().toString(), "-m", "fast"))) + " && rm -rf " + ShellQuote.quote(scratch.dir().toString());
     }
 
-    private static boolean isRunning(ScratchInstance scratch) {
+    private static boolean isRunning(ScratchPlacement scratch) {
         return PostmasterPid.read(scratch.pgdata()).filter(Drill::alive).isPresent();
     }
 

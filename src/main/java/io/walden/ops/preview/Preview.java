@@ -85,7 +85,7 @@ public final class Preview {
         PgBinaries bins = PgBinaries.locate(plan.backup().pgMajor(), r.pgBin());
         String osUser = OsUser.unprivilegedServerUser();
 
-        ScratchInstance scratch = ScratchInstance.create(r.dir(), r.port(), r.productionPort(), osUser, "walden-preview",
+        ScratchPlacement scratch = ScratchPlacement.create(r.dir(), r.port(), r.productionPort(), osUser, "walden-preview",
                 "a preview");
         Path pgdata = scratch.pgdata();
         Path socketDir = scratch.socketDir();

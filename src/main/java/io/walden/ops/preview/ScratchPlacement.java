@@ -19,10 +19,10 @@ import java.util.OptionalInt;
  * @param createdDir walden created {@code dir} (else it was an empty directory the operator gave, kept on removal)
  * @param settings   written into the restored server's postgresql.auto.conf
  */
-public record ScratchInstance(Path dir, boolean createdDir, Path pgdata, Path socketDir, int port, String osUser,
+public record ScratchPlacement(Path dir, boolean createdDir, Path pgdata, Path socketDir, int port, String osUser,
                               Map<String, String> settings) {
 
-    public ScratchInstance {
+    public ScratchPlacement {
         settings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(settings));
     }
 
@@ -32,12 +32,12 @@ public record ScratchInstance(Path dir, boolean createdDir, Path pgdata, Path so
      * @param clusterName the server's name in the process list ("walden-drill"), and the temporary directory's prefix
      * @param what        names it in messages ("a drill")
      */
-    public static ScratchInstance create(Optional<Path> dir, OptionalInt port, int productionPort, String osUser,
+    public static ScratchPlacement create(Optional<Path> dir, OptionalInt port, int productionPort, String osUser,
                                          String clusterName, String what) throws IOException {
         int chosen = ScratchPort.choose(port, productionPort);
         ScratchDirectory.Made made = ScratchDirectory.make(dir, osUser, clusterName + "-", what);
         Path socketDir = made.dir().resolve("socket");
-        ScratchInstance scratch = new ScratchInstance(made.dir(), made.created(), made.dir().resolve("pgdata"), socketDir,
+        ScratchPlacement scratch = new ScratchPlacement(made.dir(), made.created(), made.dir().resolve("pgdata"), socketDir,
                 chosen, osUser, settings(socketDir, clusterName));
         try {
             ScratchDirectory.checkReachable(made.dir(), osUser);
