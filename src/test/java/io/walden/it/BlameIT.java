@@ -41,6 +41,7 @@ class BlameIT {
             s.pg.sql("ANALYZE");
             String backup = s.backup();
 
+            String deleteMeSum = s.pg.queryString("SELECT md5(string_agg(id || ':' || v, ',' ORDER BY id)) FROM delete_me");
             Tx innocent = tx(s, "DELETE FROM innocent WHERE id = 1");
             Tx deleted = tx(s, "DELETE FROM delete_me");
             Tx updated = tx(s, "UPDATE update_me SET v = 'gone'");
@@ -74,6 +75,19 @@ class BlameIT {
             assertThat(one.out()).contains("xid " + deleted.xid() + ",", "DELETE 2000 rows from public.delete_me",
                     "--target-xid " + deleted.xid() + " --exclusive");
             assertThat(one.out()).doesNotContain("xid " + dropped.xid() + ",");
+            // its second suggestion brings that table alone back next to the live one, every row
+            String tableAlone = one.out().lines().map(String::strip).filter(l -> l.startsWith("or, that table alone: "))
+                    .findFirst().orElseThrow(() -> new AssertionError("no restore-table line in\n" + one.out()));
+            List<String> words = new ArrayList<>();
+            for (String w : tableAlone.substring(tableAlone.indexOf("restore-table")).split(" ")) {
+                words.add(w.startsWith("'") && w.endsWith("'") ? w.substring(1, w.length() - 1) : w);
+            }
+            assertThat(words).contains("--target-xid", Long.toString(deleted.xid()), "--exclusive");
+            s.ok(words.toArray(String[]::new));
+            String copy = s.pg.queryString("SELECT relname FROM pg_class WHERE relname LIKE 'delete_me_restored%'");
+            assertThat(s.pg.queryString("SELECT md5(string_agg(id || ':' || v, ',' ORDER BY id)) FROM " + copy)).isEqualTo(deleteMeSum);
+            assertThat(s.count("delete_me")).as("the live table is left as it is").isZero();
+
             Cli.Result followed = s.ok("blame", "--table", "rewritten");
             assertThat(followed.out()).contains("xid " + droppedRewritten.xid() + ",", "DROP TABLE public.rewritten",
                     "followed");
