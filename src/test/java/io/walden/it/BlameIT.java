@@ -41,7 +41,10 @@ class BlameIT {
             s.pg.sql("ANALYZE");
             String backup = s.backup();
 
-            String deleteMeSum = s.pg.queryString("SELECT md5(string_agg(id || ':' || v, ',' ORDER BY id)) FROM delete_me");
+            Map<String, String> sums = new HashMap<>();
+            for (String t : List.of("delete_me", "truncate_me", "update_me")) {
+                sums.put(t, sum(s, t));
+            }
             Tx innocent = tx(s, "DELETE FROM innocent WHERE id = 1");
             Tx deleted = tx(s, "DELETE FROM delete_me");
             Tx updated = tx(s, "UPDATE update_me SET v = 'gone'");
@@ -75,18 +78,14 @@ class BlameIT {
             assertThat(one.out()).contains("xid " + deleted.xid() + ",", "DELETE 2000 rows from public.delete_me",
                     "--target-xid " + deleted.xid() + " --exclusive");
             assertThat(one.out()).doesNotContain("xid " + dropped.xid() + ",");
-            // its second suggestion brings that table alone back next to the live one, every row
-            String tableAlone = one.out().lines().map(String::strip).filter(l -> l.startsWith("or, that table alone: "))
-                    .findFirst().orElseThrow(() -> new AssertionError("no restore-table line in\n" + one.out()));
-            List<String> words = new ArrayList<>();
-            for (String w : tableAlone.substring(tableAlone.indexOf("restore-table")).split(" ")) {
-                words.add(w.startsWith("'") && w.endsWith("'") ? w.substring(1, w.length() - 1) : w);
-            }
-            assertThat(words).contains("--target-xid", Long.toString(deleted.xid()), "--exclusive");
-            s.ok(words.toArray(String[]::new));
-            String copy = s.pg.queryString("SELECT relname FROM pg_class WHERE relname LIKE 'delete_me_restored%'");
-            assertThat(s.pg.queryString("SELECT md5(string_agg(id || ':' || v, ',' ORDER BY id)) FROM " + copy)).isEqualTo(deleteMeSum);
+            // its second suggestion brings that table alone back next to the live one, every row: after a DELETE,
+            // a TRUNCATE and an UPDATE
+            assertThat(tableAlone(s, one.out(), deleted.xid(), "delete_me")).isEqualTo(sums.get("delete_me"));
             assertThat(s.count("delete_me")).as("the live table is left as it is").isZero();
+            assertThat(tableAlone(s, s.ok("blame", "--table", "truncate_me").out(), truncated.xid(), "truncate_me"))
+                    .isEqualTo(sums.get("truncate_me"));
+            assertThat(tableAlone(s, s.ok("blame", "--table", "update_me").out(), updated.xid(), "update_me"))
+                    .isEqualTo(sums.get("update_me"));
 
             Cli.Result followed = s.ok("blame", "--table", "rewritten");
             assertThat(followed.out()).contains("xid " + droppedRewritten.xid() + ",", "DROP TABLE public.rewritten",
@@ -129,6 +128,24 @@ class BlameIT {
                         .stop("immediate", java.time.Duration.ofSeconds(60));
             }
         }
+    }
+
+    private static String sum(Scenario s, String table) {
+        return s.pg.queryString("SELECT md5(string_agg(id || ':' || v, ',' ORDER BY id)) FROM " + table);
+    }
+
+    /** Runs blame's "that table alone" command for {@code xid}; returns the checksum of the copy it made. */
+    private static String tableAlone(Scenario s, String blameOut, long xid, String table) {
+        String line = blameOut.lines().map(String::strip).filter(l -> l.startsWith("or, that table alone: ")
+                && l.contains("--target-xid " + xid + " ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no restore-table line for xid " + xid + " in\n" + blameOut));
+        List<String> words = new ArrayList<>();
+        for (String w : line.substring(line.indexOf("restore-table")).split(" ")) {
+            words.add(w.startsWith("'") && w.endsWith("'") ? w.substring(1, w.length() - 1) : w);
+        }
+        s.ok(words.toArray(String[]::new));
+        String copy = s.pg.queryString("SELECT relname FROM pg_class WHERE relname LIKE '" + table + "_restored%' AND relkind = 'r'");
+        return sum(s, copy);
     }
 
     private static Tx tx(Scenario s, String statement) throws Exception {
