@@ -11,7 +11,7 @@ import picocli.CommandLine.ScopeType;
                 RestoreCommand.class, RestoreTableCommand.class, PreviewCommand.class, DrillCommand.class, ReportCommand.class,
                 StatusCommand.class, BlameCommand.class, VerifyCommand.class,
                 CheckCommand.class, DeleteCommand.class, KeepCommand.Keep.class, KeepCommand.Unkeep.class, KeyCommand.class,
-                RepoCommand.class, VersionCommand.class, DemoCommand.class},
+                RepoCommand.class, VersionCommand.class, DemoCommand.class, DaemonCommand.class},
         footer = {"", "Examples:", "  walden --repo /backups/main backup",
                 "  walden --repo /backups/main restore --pgdata /var/lib/postgresql/15/main --target-time '2026-02-13 14:30:00 UTC'"})
 final class WaldenCommand implements Runnable {

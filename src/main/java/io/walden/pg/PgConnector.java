@@ -35,7 +35,13 @@ public final class PgConnector {
 
     /** A new connection; the caller closes it. */
     public Connection open() {
+        return open(new Properties());
+    }
+
+    /** A new connection with driver properties added (e.g. replication=true); the caller closes it. */
+    public Connection open(Properties extra) {
         Properties props = settings.jdbcProperties();
+        props.putAll(extra);
         props.putIfAbsent("ApplicationName", "walden");
         props.putIfAbsent("connectTimeout", CONNECT_TIMEOUT_SECONDS);
         props.putIfAbsent("loginTimeout", LOGIN_TIMEOUT_SECONDS);

@@ -154,19 +154,30 @@ public final class RestorePlanner {
      */
     RecoverableWindow window(Manifest oldest, Manifest chosen, TimelineHistory history) {
         Map<String, ArchivedWal> byName = new HashMap<>();
+        Map<String, ArchivedWal> partials = new HashMap<>();
         for (ArchivedWal w : wal) {
             if (w.file().kind() == WalFileName.Kind.SEGMENT) {
                 byName.put(w.file().name(), w);
+            } else if (w.file().kind() == WalFileName.Kind.PARTIAL) {
+                partials.put(w.file().name().substring(0, 24), w);
             }
         }
         long segSize = chosen.walSegmentSize();
         SegmentName s = SegmentName.parse(chosen.startSegment(), segSize);
         ArchivedWal last = null;
         SegmentName lastSeg = null;
+        boolean lastPartial = false;
         while (true) {
             SegmentName expected = s.onTimeline(timelineOf(s, history));
             ArchivedWal found = byName.get(expected.name());
             if (found == null) {
+                // the segment the daemon was streaming when the WAL ends: wal-fetch serves its partial object
+                ArchivedWal partial = partials.get(expected.name());
+                if (partial != null) {
+                    last = partial;
+                    lastSeg = expected;
+                    lastPartial = true;
+                }
                 break;
             }
             last = found;
@@ -181,7 +192,15 @@ public final class RestorePlanner {
                     "this backup cannot be restored; choose another with --backup, and take a new backup");
         }
         Instant to = last.archived().isBefore(chosen.stopTime()) ? chosen.stopTime() : last.archived();
-        if (summaries.of(lastSeg.name()).isPresent()) {
+        if (lastPartial) {
+            // the partial's stored time bounds what it holds; its summary, if decoded, names its last commit
+            Instant partialCommit = summaries.of(lastSeg.name() + ".partial").map(SegmentSummary::lastCommitTime).orElse(null);
+            Instant lastCommit = partialCommit != null ? partialCommit : lastCommitFrom(SegmentName.parse(chosen.startSegment(), segSize),
+                    lastSeg, history);
+            if (lastCommit != null) {
+                to = lastCommit.isAfter(chosen.stopTime()) ? lastCommit : chosen.stopTime();
+            }
+        } else if (summaries.of(lastSeg.name()).isPresent()) {
             // decoded WAL: the last commit is the last moment a time target can reach
             Instant lastCommit = lastCommitFrom(SegmentName.parse(chosen.startSegment(), segSize), lastSeg, history);
             to = lastCommit != null && lastCommit.isAfter(chosen.stopTime()) ? lastCommit : chosen.stopTime();

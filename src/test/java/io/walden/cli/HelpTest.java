@@ -15,7 +15,7 @@ class HelpTest {
     @ParameterizedTest
     @ValueSource(strings = {"backup", "list", "wal-push", "wal-fetch", "restore", "restore-table", "preview", "drill", "report",
             "status", "blame", "verify", "delete", "keep",
-            "unkeep", "key", "key generate", "key rotate", "key list", "repo", "repo info", "version", "demo"})
+            "unkeep", "key", "key generate", "key rotate", "key list", "repo", "repo info", "version", "demo", "daemon"})
     void everyCommandHasHelpWithAnExample(String command) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -47,7 +47,17 @@ public final class WalFetcher {
                 "restore_command must pass %f and %p, e.g. restore_command = 'walden wal-fetch %f %p'"));
         Path target = destination.toAbsolutePath();
         Path temp = target.resolveSibling("." + target.getFileName() + ".walden-fetch");
-        try (ObjectDecoder in = repository.read(ObjectKeys.wal(file));
+        String key = ObjectKeys.wal(file);
+        long padTo = 0;
+        if (file.kind() == WalFileName.Kind.SEGMENT && !exists(key)) {
+            Optional<String> partial = newestPartial(file);
+            if (partial.isEmpty()) {
+                return false;
+            }
+            key = partial.get();
+            padTo = repository.requireIdentity().walSegmentSize();
+        }
+        try (ObjectDecoder in = repository.read(key);
              FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                      StandardOpenOption.WRITE)) {
             OutputStream out = Channels.newOutputStream(ch);
@@ -56,7 +66,12 @@ public final class WalFetcher {
                 checkIsSegment(file.name(), first);
                 out.write(first);
             }
-            in.transferTo(out); // the decoder checks the checksum when it reaches the end
+            long n = (file.kind() == WalFileName.Kind.SEGMENT ? WalPageHeader.LENGTH : 0) + in.transferTo(out);
+            // the decoder checked the checksum at the end; a partial segment is padded with zeros to a whole
+            // segment, where recovery finds no valid record and ends
+            if (n < padTo) {
+                ch.write(java.nio.ByteBuffer.allocate(1), padTo - 1);
+            }
             if (durable) {
                 ch.force(true);
             }
@@ -69,6 +84,32 @@ public final class WalFetcher {
         }
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         return true;
+    }
+
+    private boolean exists(String key) throws IOException {
+        return repository.storage().list(key).stream().anyMatch(o -> o.key().equals(key));
+    }
+
+    /**
+     * The partial object the daemon streamed for a segment never archived whole, if it is the newest WAL of
+     * its timeline: that is where the WAL ended when the server was lost, and replaying it gives back the
+     * commits of its last seconds. A partial followed by later segments is a leftover and is not served, nor
+     * is one whose full segment exists (the caller checked that).
+     */
+    private Optional<String> newestPartial(WalFileName file) throws IOException {
+        String partialKey = ObjectKeys.wal(WalFileName.parse(file.name() + ".partial").orElseThrow());
+        if (!exists(partialKey)) {
+            return Optional.empty();
+        }
+        String timelinePrefix = ObjectKeys.WAL + file.name().substring(0, 8);
+        for (io.walden.storage.ObjectInfo info : repository.storage().list(timelinePrefix)) {
+            String name = ObjectKeys.walFileName(info.key());
+            Optional<WalFileName> other = WalFileName.parse(name);
+            if (other.isPresent() && other.get().kind() == WalFileName.Kind.SEGMENT && name.compareTo(file.name()) > 0) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(partialKey);
     }
 
     /**
