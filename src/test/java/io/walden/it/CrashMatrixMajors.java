@@ -25,8 +25,8 @@ abstract class CrashMatrixMajors extends CrashMatrix {
     }
 
     @Override
-    boolean runs(String command, String phase) {
-        return KILLS.contains(command + " " + phase);
+    Set<String> quickKills() {
+        return KILLS;
     }
 
     @Override
