@@ -49,7 +49,7 @@ abstract class CrashMatrix {
     private int survived;
     private long started;
 
-    /** The cell's name, as in RELIABILITY.md's matrix: "pg15-local-zstd-plain". */
+    /** The cell's name, in the name of the file of its table: "pg15-local-zstd-plain". */
     abstract String cell();
 
     /** A cluster archiving into a new repository of this cell, walden run as its own process. */

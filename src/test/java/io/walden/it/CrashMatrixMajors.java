@@ -11,7 +11,7 @@ import java.util.Set;
  * A smaller crash matrix on a PostgreSQL major that is not installed here (server binaries from Maven
  * Central), local repository, zstd, no encryption: one kill per command where the major matters most,
  * namely the copy under backup mode, an archived segment PostgreSQL saw fail, and a restore killed while
- * writing and while its own server replays WAL.
+ * writing and while its own server replays WAL. walden.crash.full=true runs every kill.
  */
 abstract class CrashMatrixMajors extends CrashMatrix {
     static final Set<String> KILLS = Set.of("backup backup.mid-copy", "wal-push wal-push.after-upload",
