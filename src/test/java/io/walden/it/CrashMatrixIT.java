@@ -1,288 +1,39 @@
 package io.walden.it;
 
-import io.walden.error.FaultPoint;
-import io.walden.repo.Repository;
-import io.walden.repo.RepositoryLock;
 import io.walden.storage.LocalStorage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
+import io.walden.storage.Storage;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.TreeSet;
-import java.util.UUID;
-import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The crash matrix: every command is killed (WALDEN_FAULT, see {@link FaultPoint}) at each of its named
- * phases, as its own process, and the next command must find a safe state: no backup looks complete unless
- * it is, verify is clean or names only the incomplete backup, delete removes it, a retried wal-push
- * succeeds, a killed restore is undone by the next one, and no committed row is ever lost. One cluster and
- * one repository serve the whole matrix; the table of what happened is written to target/crash-matrix.md.
+ * The full crash matrix on the installed PostgreSQL, a local repository, the default compression (zstd),
+ * no encryption.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class CrashMatrixIT {
-    private Scenario s;
-    private Path pgdata;
-    private final List<String> rows = new ArrayList<>();
-    private int injected;
-    private int survived;
+class CrashMatrixIT extends CrashMatrix {
 
-    @BeforeAll
-    void setUp() {
-        s = new Scenario("crash", base -> {
-            Path repo = TestDirs.serverDir(base, "repo");
-            return new Scenario.Setup(repo.toString(), repo, "", Map.of(), true);
-        });
-        pgdata = s.pg.pgdata();
-        s.pg.sql("CREATE TABLE t (id bigserial PRIMARY KEY, pad text)",
-                "INSERT INTO t (pad) SELECT repeat(md5(g::text), 20) FROM generate_series(1, 20000) g");
-        s.backup("--type", "full");
+    @Override
+    String cell() {
+        return "pg15-local-zstd-plain";
     }
 
-    @AfterAll
-    void tearDown() throws IOException {
-        try {
-            List<String> out = new ArrayList<>(List.of("| command | killed at | left behind | next command |", "|---|---|---|---|"));
-            out.addAll(rows);
-            out.add("");
-            out.add("faults injected: " + injected + ", survived: " + survived + ", data lost: 0");
-            Files.createDirectories(Path.of("target"));
-            Files.write(Path.of("target", "crash-matrix.md"), out);
-            out.forEach(System.out::println);
-        } finally {
-            s.close();
-        }
+    @Override
+    Scenario start() {
+        return new Scenario("crash", CrashMatrixIT::local);
     }
 
-    @Test
-    @Order(1)
-    void backupKilledAtEveryPhaseLeavesNoBackupThatLooksComplete() throws Exception {
-        String[] phases = {"backup.after-start", "object.before-commit", "backup.mid-copy", "backup.after-copy",
-            "backup.after-stop", "backup.before-manifest", "backup.after-manifest"};
-        Path lock = s.repo.resolve("locks").resolve("write.lock");
-        for (String phase : phases) {
-            s.pg.sql("INSERT INTO t (pad) SELECT 'backup " + phase + "' FROM generate_series(1, 500)");
-            TreeSet<String> before = completeBackups();
-            killed(phase, s.cli, "backup", "--pgdata", pgdata.toString());
-            assertThat(lock).as("the killed backup held the lock").exists();
-
-            TreeSet<String> after = completeBackups();
-            TreeSet<String> incomplete = incompleteBackups();
-            if (phase.equals("backup.after-manifest")) {
-                assertThat(after).hasSize(before.size() + 1).containsAll(before);
-                s.ok("verify", after.last()); // complete, and restorable
-            } else {
-                assertThat(after).as("no new backup looks complete").isEqualTo(before);
-            }
-            assertThat(incomplete).hasSizeLessThanOrEqualTo(1);
-            String list = s.ok("list").out();
-            incomplete.forEach(id -> assertThat(list).doesNotContain(id));
-
-            Cli.Result verify = s.ok("verify");
-            assertThat(noted(verify)).as("verify names only the incomplete backup").isEqualTo(incomplete);
-
-            // the killed process's lock is taken over: no manual cleanup
-            String next = s.backup();
-            Cli.Result delete = s.ok("delete", "--incomplete", "--confirm");
-            incomplete.forEach(id -> assertThat(delete.out()).contains("deleted  incomplete backup " + id));
-            assertThat(incompleteBackups()).isEmpty();
-            assertThat(noted(s.ok("verify"))).isEmpty();
-            survived++;
-            rows.add(row("backup", phase, (phase.equals("backup.after-manifest") ? "a complete backup" : "no new backup in 'list'")
-                    + (incomplete.isEmpty() ? "" : "; backup " + incomplete.first() + " without manifest (verify: note)")
-                    + "; stale lock", "backup " + next + " ok (lock taken over); delete --incomplete removed "
-                    + incomplete.size()));
-        }
+    static Scenario.Setup local(Path base) {
+        Path repo = TestDirs.serverDir(base, "repo");
+        return new Scenario.Setup(repo.toString(), repo, "", Map.of(), true);
     }
 
-    @Test
-    @Order(2)
-    void aLockHeldByALiveProcessIsStillRefused() throws Exception {
-        try (RepositoryLock held = RepositoryLock.acquire(new Repository(new LocalStorage(s.repo)), "backup", Duration.ZERO)) {
-            Cli.Result second = s.cli.run("backup", "--pgdata", pgdata.toString());
-            assertThat(second.exit()).isEqualTo(1);
-            assertThat(second.err()).startsWith("walden: the repository at " + s.repo + " is locked: backup by process "
-                    + ProcessHandle.current().pid() + " on ");
-        }
+    @Override
+    Storage storage(String spec) {
+        return new LocalStorage(Path.of(spec));
     }
 
-    @Test
-    @Order(3)
-    void walPushKilledMidUploadOrBeforeItsAnswerSucceedsWhenRetried() throws Exception {
-        s.pg.sql("INSERT INTO t (pad) SELECT 'wal' FROM generate_series(1, 500)");
-        s.switchWalAndWaitArchived();
-        s.pg.sql("INSERT INTO t (pad) SELECT 'wal' FROM generate_series(1, 500)");
-        s.switchWalAndWaitArchived();
-        List<String> segments = archivedSegments();
-        Path dir = TestDirs.serverDir(s.base, "segments");
-        Path first = fetch(segments.get(segments.size() - 2), dir);
-        Path second = fetch(segments.get(segments.size() - 1), dir);
-        for (String phase : new String[] {"object.before-commit", "wal-push.after-upload"}) {
-            Path fresh = TestDirs.serverDir(s.base, "push-" + phase);
-            Cli cli = s.cli.with("WALDEN_REPO", fresh.toString());
-            assertThat(cli.run("wal-push", first.toString()).exit()).isZero();
-            killed(phase, cli, "wal-push", second.toString());
-            boolean stored = Files.exists(fresh.resolve("wal").resolve(second.getFileName().toString().substring(0, 16))
-                    .resolve(second.getFileName().toString()));
-            assertThat(stored).isEqualTo(phase.equals("wal-push.after-upload"));
-
-            Cli.Result retry = cli.run("wal-push", second.toString());
-            assertThat(retry.exit()).as(retry.toString()).isZero();
-            Path back = dir.resolve("back-" + phase);
-            assertThat(cli.run("wal-fetch", second.getFileName().toString(), back.toString()).exit()).isZero();
-            assertThat(Files.mismatch(back, second)).as("the archived segment is the original").isEqualTo(-1L);
-            survived++;
-            rows.add(row("wal-push", phase, stored ? "the segment, stored and durable; PostgreSQL saw a failure"
-                    : "no segment (a hidden temporary file only)", "wal-push again: exit 0, fetched back byte for byte"));
-        }
-    }
-
-    @Test
-    @Order(4)
-    void deleteKilledAtEveryPhaseLeavesEveryListedBackupRestorable() throws Exception {
-        for (String phase : new String[] {"delete.after-manifest", "delete.mid-objects", "delete.mid-wal"}) {
-            s.pg.sql("INSERT INTO t (pad) SELECT 'delete' FROM generate_series(1, 500)");
-            s.switchWalAndWaitArchived();
-            String newest = s.backup("--type", "full");
-            killed(phase, s.cli, "delete", "--retain-full", "1", "--confirm");
-
-            TreeSet<String> incomplete = incompleteBackups();
-            Cli.Result verify = s.ok("verify", "--all");
-            assertThat(noted(verify)).isEqualTo(incomplete);
-            assertThat(incomplete).hasSizeLessThanOrEqualTo(1);
-
-            s.ok("delete", "--retain-full", "1", "--confirm");
-            assertThat(completeBackups()).containsExactly(newest);
-            assertThat(incompleteBackups()).isEmpty();
-            s.ok("verify", "--all");
-            survived++;
-            rows.add(row("delete", phase, incomplete.isEmpty() ? "every listed backup verifies"
-                    : "backup " + incomplete.first() + " without manifest (verify: note); every listed backup verifies",
-                    "delete again finishes (lock taken over); verify --all clean"));
-        }
-    }
-
-    @Test
-    @Order(5)
-    void restoreKilledAtEveryPhaseIsUndoneByTheNextRestore() throws Exception {
-        Path snapshot = pgdata.resolveSibling(pgdata.getFileName() + ".pre-restore");
-        Path journal = pgdata.resolveSibling(pgdata.getFileName() + ".walden-restore");
-        for (String phase : new String[] {"restore.mid-write", "restore.before-pg-control", "restore.before-start",
-            "restore.during-recovery"}) {
-            s.pg.sql("INSERT INTO t (pad) SELECT 'restore " + phase + "' FROM generate_series(1, 500)");
-            String expected = contents();
-            String marker = UUID.randomUUID().toString();
-            Files.writeString(pgdata.resolve("crash-marker"), marker); // only the original PGDATA has it
-
-            killed(phase, s.cli, "restore", "--pgdata", pgdata.toString());
-            assertThat(journal).exists();
-            assertThat(snapshot.resolve("global").resolve("pg_control")).as("the original, whole, beside").exists();
-            assertThat(Files.readString(snapshot.resolve("crash-marker"))).isEqualTo(marker);
-            boolean serverLeft = phase.equals("restore.during-recovery");
-
-            Cli.Result retry = s.ok("restore", "--pgdata", pgdata.toString());
-            assertThat(retry.out() + retry.err()).contains("found a restore of backup ")
-                    .contains("put the previous PGDATA back from " + snapshot);
-            assertThat(journal).doesNotExist();
-            assertThat(contents()).as("every committed row is back").isEqualTo(expected);
-            assertThat(Files.readString(snapshot.resolve("crash-marker"))).as("the snapshot is still the original").isEqualTo(marker);
-            survived++;
-            rows.add(row("restore", phase, "journal; the original PGDATA whole in .pre-restore; a half-written PGDATA"
-                    + (serverLeft ? " with the new server still replaying WAL" : ""),
-                    "restore again: " + (serverLeft ? "stops that server, " : "") + "puts the original back, restores; all rows back"));
-        }
-
-        // in place there is no snapshot: the next --delta restore takes over the half-written PGDATA
-        s.pg.sql("INSERT INTO t (pad) SELECT 'delta' FROM generate_series(1, 500)");
-        String expected = contents();
-        killed("restore.mid-write", s.cli, "restore", "--pgdata", pgdata.toString(), "--delta");
-        assertThat(pgdata.resolve("global").resolve("pg_control")).as("cannot be started by mistake").doesNotExist();
-        Cli.Result retry = s.ok("restore", "--pgdata", pgdata.toString(), "--delta");
-        assertThat(retry.out() + retry.err()).contains("is kept, to be restored in place again");
-        assertThat(journal).doesNotExist();
-        assertThat(contents()).isEqualTo(expected);
-        survived++;
-        rows.add(row("restore --delta", "restore.mid-write", "journal; PGDATA half rewritten, without pg_control",
-                "restore --delta again resumes in place; all rows back"));
-    }
-
-    private Cli.Result killed(String phase, Cli cli, String... args) {
-        Cli.Result r = cli.with("WALDEN_FAULT", phase).run(args);
-        assertThat(r.exit()).as("walden %s killed at %s\n%s", String.join(" ", args), phase, r).isEqualTo(FaultPoint.HALT_STATUS);
-        assertThat(r.err()).contains(FaultPoint.MESSAGE + phase);
-        injected++;
-        return r;
-    }
-
-    private static String row(String command, String phase, String left, String next) {
-        return "| " + command + " | `" + phase + "` | " + left + " | " + next + " |";
-    }
-
-    private String contents() {
-        return s.pg.queryString("SELECT count(*) || ' rows, md5 ' || md5(string_agg(id::text || pad, ',' ORDER BY id)) FROM t");
-    }
-
-    /** The backups verify's notes name as incomplete. */
-    private static TreeSet<String> noted(Cli.Result verify) {
-        TreeSet<String> ids = new TreeSet<>();
-        verify.out().lines().filter(l -> l.startsWith("note     backup ")).forEach(l -> ids.add(l.split(" +")[2]));
-        return ids;
-    }
-
-    private TreeSet<String> completeBackups() throws IOException {
-        return backupFolders(true);
-    }
-
-    /** Folders with a visible object and no manifest. */
-    private TreeSet<String> incompleteBackups() throws IOException {
-        return backupFolders(false);
-    }
-
-    private TreeSet<String> backupFolders(boolean complete) throws IOException {
-        TreeSet<String> ids = new TreeSet<>();
-        Path backups = s.repo.resolve("backups");
-        if (!Files.isDirectory(backups)) {
-            return ids;
-        }
-        try (Stream<Path> dirs = Files.list(backups)) {
-            for (Path d : dirs.toList()) {
-                boolean manifest = Files.exists(d.resolve("manifest.json"));
-                boolean objects;
-                try (Stream<Path> files = Files.walk(d)) {
-                    objects = files.anyMatch(p -> Files.isRegularFile(p) && !p.getFileName().toString().startsWith("."));
-                }
-                if (complete ? manifest : !manifest && objects) {
-                    ids.add(d.getFileName().toString());
-                }
-            }
-        }
-        return ids;
-    }
-
-    private List<String> archivedSegments() throws IOException {
-        try (Stream<Path> files = Files.walk(s.repo.resolve("wal"))) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.matches("[0-9A-F]{24}")).sorted().toList();
-        }
-    }
-
-    private Path fetch(String segment, Path dir) {
-        Path to = dir.resolve(segment);
-        Cli.Result r = s.cli.run("wal-fetch", segment, to.toString());
-        assertThat(r.exit()).as(r.toString()).isZero();
-        return to;
+    @Override
+    String freshRepository(String name) {
+        return TestDirs.serverDir(s.base, name).toString();
     }
 }

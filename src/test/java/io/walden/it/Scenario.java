@@ -1,5 +1,6 @@
 package io.walden.it;
 
+import io.walden.pg.PgBinaries;
 import io.walden.pg.ShellQuote;
 
 import java.nio.file.Path;
@@ -41,14 +42,24 @@ final class Scenario implements AutoCloseable {
      * its flags go into archive_command, its environment into the command line's environment.
      */
     Scenario(String name, java.util.function.Function<Path, Setup> setup) {
+        this(name, null, setup);
+    }
+
+    /**
+     * As above, on the server binaries {@code server} unpacks into the base directory (another major than the
+     * installed one); walden is told where they are through WALDEN_PG_BIN. A null {@code server} means the
+     * installed binaries.
+     */
+    Scenario(String name, java.util.function.Function<Path, PgBinaries> server, java.util.function.Function<Path, Setup> setup) {
         base = TestDirs.newBaseDir("walden-" + name);
         jar = TestCluster.installJar(base);
         walden = TestCluster.waldenCommand(jar);
+        PgBinaries bins = server == null ? null : server.apply(base);
         Setup chosen = setup.apply(base);
         repo = chosen.localRepo();
         repoSpec = chosen.repoSpec();
         pg = TestCluster.create(base, "main", envPrefix(chosen.env()) + walden + " --repo " + ShellQuote.quote(repoSpec)
-                + chosen.waldenFlags() + " wal-push %p");
+                + chosen.waldenFlags() + " wal-push %p", bins == null ? TestCluster.binaries() : bins, java.util.List.of());
         pg.start();
         Map<String, String> env = new java.util.HashMap<>(Map.of(
                 "WALDEN_LAUNCHER", walden,
@@ -58,6 +69,9 @@ final class Scenario implements AutoCloseable {
                 "PGUSER", "postgres",
                 "PGDATABASE", "postgres"));
         env.putAll(chosen.env());
+        if (bins != null) {
+            env.put("WALDEN_PG_BIN", bins.binDir().toString());
+        }
         cli = chosen.external() ? new Cli(env).external(walden) : new Cli(env);
     }
 
