@@ -130,13 +130,13 @@ final class BlameCommand implements Callable<Integer> {
 
     /** Restores the cluster to just before the transaction's commit; the operator names where. */
     private static String undo(Finding f, Context ctx) {
-        return "walden --repo " + ShellQuote.quote(ctx.repo) + " restore --pgdata PGDATA --target-xid " + f.xid() + " --exclusive";
+        return ctx.forOperator() + " restore --pgdata PGDATA --target-xid " + f.xid() + " --exclusive";
     }
 
     /** Brings back only the table, next to the live one; --into's other fields come from the libpq environment. */
     private static String undoTable(Finding f, Blame.Subject subject, Context ctx) {
-        return "walden --repo " + ShellQuote.quote(ctx.repo) + " restore-table --table " + ShellQuote.quote(subject.table())
-                + " --target-xid " + f.xid() + " --exclusive --into " + ShellQuote.quote("dbname=" + subject.database());
+        return ctx.forOperator() + " restore-table --table " + ShellQuote.quote(subject.table()) + " --target-xid " + f.xid()
+                + " --exclusive --into " + ShellQuote.quote("dbname=" + subject.database());
     }
 
     private static Map<String, Object> json(Blame.Report r, Context ctx) {

@@ -142,8 +142,23 @@ final class Context {
      * one is used (a path, not a secret), since PostgreSQL runs these commands in its own environment.
      */
     String waldenWithRepo(String repoSpec, String verb) {
+        return withRepo(waldenCommand(), repoSpec, verb);
+    }
+
+    /**
+     * "walden --repo R [S3 and key flags]", to which the next command an operator types is appended: what this run
+     * was given to reach the repository; "walden --repo REPO" when no repository was given.
+     */
+    String forOperator() {
+        if (repo == null || repo.isBlank()) {
+            return "walden --repo REPO";
+        }
+        return withRepo("walden", repo, null);
+    }
+
+    private String withRepo(String program, String repoSpec, String verb) {
         StorageAddress address = StorageAddress.parse(repoSpec, "--repo");
-        StringBuilder b = new StringBuilder(waldenCommand()).append(" --repo ").append(ShellQuote.quote(address.toString()));
+        StringBuilder b = new StringBuilder(program).append(" --repo ").append(ShellQuote.quote(address.toString()));
         if (address instanceof StorageAddress.S3) {
             // everything but the credentials, which come from the server's environment or role
             S3Settings s3 = s3Settings();
@@ -155,7 +170,8 @@ final class Context {
                 b.append(" --s3-region ").append(ShellQuote.quote(s3.region()));
             }
         }
-        return b.append(keySource().flagForCommands()).append(' ').append(verb).toString();
+        b.append(keySource().flagForCommands());
+        return verb == null ? b.toString() : b.append(' ').append(verb).toString();
     }
 
     /** The repository as a spool area names it: the spec as given, for S3 with its endpoint. */

@@ -9,7 +9,6 @@ import io.walden.ops.drill.OperatorCheck;
 import io.walden.ops.drill.RecoveryEvent;
 import io.walden.ops.drill.ReportFiles;
 import io.walden.pg.ConnectionSettings;
-import io.walden.pg.ShellQuote;
 import io.walden.repo.Json;
 import io.walden.repo.Repository;
 import io.walden.restore.RecoveryTarget;
@@ -145,7 +144,7 @@ final class DrillCommand implements Callable<Integer> {
             out.println("           remove it with: " + r.kept().stopCommand());
         }
         out.println("report: " + String.join(", ", written.stream().map(Path::toString).toList()));
-        out.println("next: " + walden(ctx) + " report   (the history of drills and restores, with RPO and RTO)");
+        out.println("next: " + ctx.forOperator() + " report   (the history of drills and restores, with RPO and RTO)");
     }
 
     private static String seconds(Double s) {
@@ -156,9 +155,6 @@ final class DrillCommand implements Callable<Integer> {
         return t == null ? "unknown" : Times.format(t);
     }
 
-    private static String walden(Context ctx) {
-        return "walden --repo " + ShellQuote.quote(ctx.repo == null ? "REPO" : ctx.repo);
-    }
 
     /** The port walden reaches the production server on (PGPORT, else 5432): the scratch server never takes it. */
     private static int productionPort(Context ctx) {

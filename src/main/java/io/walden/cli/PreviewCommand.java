@@ -5,7 +5,6 @@ import io.walden.ops.preview.Preview;
 import io.walden.ops.preview.PreviewRegistry;
 import io.walden.ops.preview.PreviewState;
 import io.walden.pg.ConnectionSettings;
-import io.walden.pg.ShellQuote;
 import io.walden.repo.Json;
 import io.walden.restore.RecoveryTarget;
 import io.walden.restore.Times;
@@ -67,15 +66,15 @@ final class PreviewCommand implements Callable<Integer> {
         RecoveryTarget recoveryTarget = point.recoveryTarget();
         boolean targetGiven = !(recoveryTarget instanceof RecoveryTarget.Latest);
         if (stop && (targetGiven || advanceTo != null)) {
-            throw new UsageException("--stop takes no target", "run " + walden(ctx) + " preview --stop alone");
+            throw new UsageException("--stop takes no target", "run " + ctx.forOperator() + " preview --stop alone");
         }
         if (advanceTo != null && targetGiven) {
             throw new UsageException("--advance-to moves the running preview; it takes no other target",
-                    "run " + walden(ctx) + " preview --advance-to TIME alone");
+                    "run " + ctx.forOperator() + " preview --advance-to TIME alone");
         }
         Duration timeout = Duration.ofMinutes(timeoutMinutes);
         PreviewRegistry registry = new PreviewRegistry(stateDir(ctx), ctx.repositoryKey().directoryName());
-        Preview preview = new Preview(ctx.repository(), registry, walden(ctx), line -> {
+        Preview preview = new Preview(ctx.repository(), registry, ctx.forOperator(), line -> {
             if (!ctx.json) {
                 ctx.err().println(line);
             }
@@ -142,15 +141,11 @@ final class PreviewCommand implements Callable<Integer> {
             out.println("  note       walden could not log in to check the pause (" + p.loginProblem()
                     + "); the server log says it paused");
         }
-        String walden = walden(ctx);
+        String walden = ctx.forOperator();
         out.println("next: " + walden + " preview --advance-to 'LATER TIME'   (move forward, no new restore)");
         out.println("      " + walden + " preview --stop   (stop it and remove " + s.dir() + ")");
     }
 
-    /** How the operator calls walden for this repository, for the next commands we print. */
-    private static String walden(Context ctx) {
-        return "walden --repo " + ShellQuote.quote(ctx.repo == null ? "REPO" : ctx.repo);
-    }
 
     /** The port walden reaches the production server on (PGPORT, else 5432): a preview never takes it. */
     private static int productionPort(Context ctx) {

@@ -2,7 +2,6 @@ package io.walden.cli;
 
 import io.walden.ops.drill.EventLog;
 import io.walden.ops.drill.RecoveryEvent;
-import io.walden.pg.ShellQuote;
 import io.walden.repo.Json;
 import io.walden.repo.Repository;
 import io.walden.restore.Times;
@@ -43,7 +42,7 @@ final class ReportCommand implements Callable<Integer> {
             return 0;
         }
         PrintStream out = ctx.out();
-        String walden = "walden --repo " + ShellQuote.quote(ctx.repo);
+        String walden = ctx.forOperator();
         if (events.isEmpty()) {
             out.println("no drills or restores recorded in the repository at " + repository.location()
                     + from.map(t -> " since " + Times.format(t)).orElse(""));

@@ -68,11 +68,22 @@ public final class EventDecoder {
     private static final int RESTORE_POINT_NAME_LENGTH = 64;
 
     private final int statsItemSize;
+    private final boolean relationEvents;
 
-    /** Decodes records written by PostgreSQL {@code pgMajor} (see {@link SegmentDecoder#pgMajor()}). */
+    /** Decodes records written by PostgreSQL {@code pgMajor} (see {@link SegmentDecoder#pgMajor()}), every event. */
     public EventDecoder(int pgMajor) {
+        this(pgMajor, true);
+    }
+
+    /**
+     * {@code relationEvents} false: only the events of time and recovery (transaction ends, restore points,
+     * checkpoints, switches), which is all a segment's summary needs: wal-push decodes every segment it archives,
+     * and a {@link RelationEvent} for each row written would be made only to be dropped.
+     */
+    public EventDecoder(int pgMajor, boolean relationEvents) {
         // xl_xact_stats_item: kind, dboid, objoid (12 bytes) until 18 widened objoid to 64 bits
         this.statsItemSize = pgMajor >= 18 ? 16 : 12;
+        this.relationEvents = relationEvents;
     }
 
     public Optional<WalEvent> decode(WalRecord record) {
@@ -80,9 +91,9 @@ public final class EventDecoder {
             return switch (record.rmid()) {
                 case Rmgr.XLOG -> xlog(record);
                 case Rmgr.TRANSACTION -> transaction(record);
-                case Rmgr.STORAGE -> storage(record);
-                case Rmgr.HEAP -> heap(record);
-                case Rmgr.HEAP2 -> heap2(record);
+                case Rmgr.STORAGE -> relationEvents ? storage(record) : Optional.empty();
+                case Rmgr.HEAP -> relationEvents ? heap(record) : Optional.empty();
+                case Rmgr.HEAP2 -> relationEvents ? heap2(record) : Optional.empty();
                 default -> Optional.empty();
             };
         } catch (ShortData e) {
@@ -109,7 +120,7 @@ public final class EventDecoder {
                         cString(d, 8, RESTORE_POINT_NAME_LENGTH)));
             }
             case FPI -> {
-                return pagesWritten(r);
+                return relationEvents ? pagesWritten(r) : Optional.empty();
             }
             case END_OF_RECOVERY -> {
                 need(d, 0, 16);

@@ -30,7 +30,9 @@ public final class SegmentScanner {
 
     /** The summary of the segment {@code in} holds; a record running into the next segment is not counted. */
     public static SegmentSummary summarize(InputStream in) throws IOException {
-        return scan(in, NextSegment.NONE, event -> { });
+        SegmentDecoder decoder = SegmentDecoder.open(in);
+        // a summary needs commits, restore points and checkpoints; row and file events would be thrown away
+        return scan(decoder, NextSegment.NONE, event -> { }, new EventDecoder(decoder.pgMajor(), false));
     }
 
     /**
@@ -51,7 +53,11 @@ public final class SegmentScanner {
      */
     public static SegmentSummary scan(SegmentDecoder decoder, NextSegment next, Consumer<? super WalEvent> events)
             throws IOException {
-        EventDecoder eventDecoder = new EventDecoder(decoder.pgMajor());
+        return scan(decoder, next, events, new EventDecoder(decoder.pgMajor()));
+    }
+
+    private static SegmentSummary scan(SegmentDecoder decoder, NextSegment next, Consumer<? super WalEvent> events,
+                                       EventDecoder eventDecoder) throws IOException {
         Tally tally = new Tally();
         for (Optional<WalRecord> r = decoder.next(); r.isPresent(); r = decoder.next()) {
             tally.add(r.get(), eventDecoder, events);
