@@ -105,6 +105,7 @@ public final class Backuper {
         BackupControl control = new BackupControl(connection, facts.versionNum());
         Lsn startLsn = control.start("walden " + id, options.fastCheckpoint());
         FaultPoint.reach("backup.after-start");
+        long toCopy = 0; // for the message when the repository fills up
         try {
             // read while the files are copied: it needs only a few queries, on connections of its own
             FutureTask<Optional<CatalogSnapshot>> catalog = new FutureTask<>(this::readCatalog);
@@ -112,7 +113,8 @@ public final class Backuper {
             // Copy PGDATA while the server keeps running; WAL replay repairs torn pages.
             PgdataScan scan = new PgdataScanner(pgdata).scan();
             BackupPlan plan = BackupPlan.of(scan.files());
-            progress.started(plan.totalBytes());
+            toCopy = plan.totalBytes();
+            progress.started(toCopy);
             List<UnitCopier.Copied> copied = copyAll(id, pgdata, plan, parent);
             FaultPoint.reach("backup.after-copy");
 
@@ -143,19 +145,11 @@ public final class Backuper {
             if (DiskFull.causes(e)) {
                 throw new WaldenException("the repository at " + repository.location() + " is full (no space left on device"
                         + Optional.ofNullable(DiskFull.file(e)).map(f -> " writing " + f).orElse("") + "); backup " + id
-                        + " was abandoned and what it had stored removed. PGDATA holds " + (pgdataBytes(pgdata) >> 20)
+                        + " was abandoned and what it had stored removed. PGDATA holds " + (toCopy >> 20)
                         + " MB before compression", "free space in the repository (walden delete --retain-full N --confirm"
                         + " removes old backups), then run the backup again", e);
             }
             throw e;
-        }
-    }
-
-    private static long pgdataBytes(Path pgdata) {
-        try {
-            return new PgdataScanner(pgdata).scan().files().stream().mapToLong(SourceFile::size).sum();
-        } catch (IOException | RuntimeException e) {
-            return 0;
         }
     }
 

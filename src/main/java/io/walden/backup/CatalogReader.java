@@ -78,18 +78,20 @@ public final class CatalogReader {
      * long: the snapshot must never hold up the backup or the application.
      */
     private static double count(Connection c, String schema, String table) {
+        try (Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT count(*) FROM ONLY " + identifier(schema) + "." + identifier(table))) {
+            r.next();
+            return r.getLong(1);
+        } catch (SQLException e) {
+            return -1;
+        }
+    }
+
+    /** Limits for the counts, set once: the connection is this database's alone and closed after the read. */
+    private static void limitWaits(Connection c) throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("SET lock_timeout = '200ms'");
             s.execute("SET statement_timeout = '5s'");
-            try (ResultSet r = s.executeQuery("SELECT count(*) FROM ONLY " + identifier(schema) + "." + identifier(table))) {
-                r.next();
-                return r.getLong(1);
-            } finally {
-                s.execute("RESET lock_timeout");
-                s.execute("RESET statement_timeout");
-            }
-        } catch (SQLException e) {
-            return -1;
         }
     }
 
@@ -120,6 +122,7 @@ public final class CatalogReader {
             }
         }
         List<CatalogSnapshot.Table> tables = new ArrayList<>();
+        limitWaits(c);
         for (Row row : rows) {
             if (row.kind().equals("r") || row.kind().equals("p") || row.kind().equals("m")) {
                 Row toast = byOid.get(row.toastOid());

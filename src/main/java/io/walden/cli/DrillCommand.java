@@ -85,8 +85,7 @@ final class DrillCommand implements Callable<Integer> {
         // bad input is refused before anything is restored
         List<OperatorCheck> operatorChecks = checks == null ? List.of() : ChecksFile.read(checks);
         ReportFiles files = ReportFiles.in(report);
-        Optional<String> backupId = Optional.ofNullable(point.backup)
-                .map(b -> b.equalsIgnoreCase("LATEST") ? ctx.repository().backup("LATEST").id() : b);
+        Optional<String> backupId = point.backupId(ctx.repository());
         Optional<String> password = Optional.ofNullable(ctx.env().get("PGPASSWORD")).filter(p -> !p.isEmpty());
         Drill.Request request = new Drill.Request(started, recoveryTarget, point.exclusive, backupId, operatorChecks,
                 Optional.ofNullable(dir), port == null ? OptionalInt.empty() : OptionalInt.of(port), Optional.ofNullable(pgBin),

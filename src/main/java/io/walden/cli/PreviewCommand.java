@@ -94,8 +94,7 @@ final class PreviewCommand implements Callable<Integer> {
             report(ctx, preview.advance(to, timeout, password), "moved the preview");
             return 0;
         }
-        Optional<String> backupId = Optional.ofNullable(point.backup)
-                .map(b -> b.equalsIgnoreCase("LATEST") ? ctx.repository().backup("LATEST").id() : b);
+        Optional<String> backupId = point.backupId(ctx.repository());
         Preview.Request request = new Preview.Request(recoveryTarget, point.exclusive, backupId,
                 port == null ? OptionalInt.empty() : OptionalInt.of(port), Optional.ofNullable(dir), Optional.ofNullable(pgBin),
                 timeout, ctx.waldenWithRepo(ctx.repo, "wal-fetch %f %p"), productionPort(ctx),

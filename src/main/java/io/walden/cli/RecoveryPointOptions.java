@@ -1,10 +1,13 @@
 package io.walden.cli;
 
+import io.walden.repo.Repository;
 import io.walden.restore.RecoveryTarget;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
-/** Where a scratch copy of the cluster stops: one target flag, --exclusive and --backup (preview, drill, restore-table). */
+import java.util.Optional;
+
+/** Where a restore stops: one target flag, --exclusive and --backup (restore, preview, drill, restore-table). */
 final class RecoveryPointOptions {
     @ArgGroup(exclusive = true)
     TargetOptions target = new TargetOptions();
@@ -17,5 +20,10 @@ final class RecoveryPointOptions {
 
     RecoveryTarget recoveryTarget() {
         return TargetOptions.parse(target, exclusive);
+    }
+
+    /** --backup as an id: LATEST is read from {@code repository}; empty when none was given. */
+    Optional<String> backupId(Repository repository) {
+        return Optional.ofNullable(backup).map(b -> b.equalsIgnoreCase("LATEST") ? repository.backup("LATEST").id() : b);
     }
 }

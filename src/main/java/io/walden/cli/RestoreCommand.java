@@ -10,8 +10,8 @@ import io.walden.restore.RecoveryTarget;
 import io.walden.restore.RestoreRequest;
 import io.walden.restore.RestoreResult;
 import io.walden.restore.Restorer;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
@@ -39,11 +39,8 @@ final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--pgdata", required = true, paramLabel = "DIR", description = "Where to restore (env PGDATA).")
     Path pgdata;
 
-    @ArgGroup(exclusive = true)
-    TargetOptions target = new TargetOptions();
-
-    @Option(names = "--exclusive", description = "Stop just before the target instead of just after it.")
-    boolean exclusive;
+    @Mixin
+    RecoveryPointOptions point = new RecoveryPointOptions();
 
     @Option(names = "--target-action", defaultValue = "promote", paramLabel = "ACTION",
             description = "At the target: promote (default), pause or shutdown.")
@@ -51,9 +48,6 @@ final class RestoreCommand implements Callable<Integer> {
 
     @Option(names = "--target-timeline", defaultValue = "latest", paramLabel = "TLI", description = "latest (default), current or a number.")
     String timeline;
-
-    @Option(names = "--backup", paramLabel = "ID", description = "The backup to restore, or LATEST (default: the newest that ends before the target).")
-    String backup;
 
     @Option(names = "--from", paramLabel = "REPO", description = "Clone: restore from another instance's repository into an empty PGDATA.")
     String from;
@@ -91,7 +85,7 @@ final class RestoreCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Instant started = Instant.now();
         Context ctx = parent.context();
-        RecoveryTarget recoveryTarget = TargetOptions.parse(target, exclusive);
+        RecoveryTarget recoveryTarget = point.recoveryTarget();
         if (!action.equals("promote") && !action.equals("pause") && !action.equals("shutdown")) {
             throw new UsageException("--target-action must be promote, pause or shutdown, not '" + action + "'");
         }
@@ -113,15 +107,14 @@ final class RestoreCommand implements Callable<Integer> {
             }
             archiveCommand = ctx.waldenWithRepo(ctx.repo, "wal-push %p");
         }
-        Optional<String> backupId = Optional.ofNullable(backup)
-                .map(b -> b.equalsIgnoreCase("LATEST") ? source.backup("LATEST").id() : b);
+        Optional<String> backupId = point.backupId(source);
         PgConnector connector = null;
         try {
             connector = ctx.connector(pgUrl, pgdata);
         } catch (RuntimeException e) {
             // without a connection the restore uses what is archived
         }
-        RestoreRequest request = new RestoreRequest(pgdata, recoveryTarget, exclusive, action, backupId, timeline, cloning,
+        RestoreRequest request = new RestoreRequest(pgdata, recoveryTarget, point.exclusive, action, backupId, timeline, cloning,
                 force, noStart, !noKeep, port == null ? OptionalInt.empty() : OptionalInt.of(port),
                 jobs != null ? jobs : Runtime.getRuntime().availableProcessors(), Duration.ofMinutes(timeoutMinutes),
                 ctx.waldenWithRepo(sourceSpec, "wal-fetch %f %p"), cloning ? (archiveCommand != null ? archiveCommand : "")

@@ -61,8 +61,7 @@ final class RestoreTableCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Context ctx = parent.context();
         RecoveryTarget recoveryTarget = point.recoveryTarget();
-        Optional<String> backupId = Optional.ofNullable(point.backup)
-                .map(b -> b.equalsIgnoreCase("LATEST") ? ctx.repository().backup("LATEST").id() : b);
+        Optional<String> backupId = point.backupId(ctx.repository());
         ScratchInstance.Request scratch = new ScratchInstance.Request(recoveryTarget, point.exclusive, backupId, Optional.ofNullable(pgBin),
                 Duration.ofMinutes(timeoutMinutes), ctx.waldenWithRepo(ctx.repo, "wal-fetch %f %p"));
         TableRestore.Request request = new TableRestore.Request(TableName.parse(table), Optional.ofNullable(database), scratch, into,

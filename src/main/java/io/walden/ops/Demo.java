@@ -22,6 +22,7 @@ import io.walden.restore.RestoreRequest;
 import io.walden.restore.RestoreResult;
 import io.walden.restore.Restorer;
 import io.walden.restore.Times;
+import io.walden.restore.WalFlusher;
 import io.walden.storage.LocalStorage;
 
 import java.io.IOException;
@@ -36,7 +37,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -125,19 +125,13 @@ public final class Demo {
                 s.execute("DROP TABLE " + TABLE);
             }
             out.println("   " + TABLE + " exists: " + tableExists(connector));
-            archiveCurrentWal(connector);
+            if (!new WalFlusher(repository, connector, line -> out.println("   " + line)).flush(m.walSegmentSize())) {
+                throw new WaldenException("the demo's WAL did not reach the repository", "read the server log " + log);
+            }
 
             step("5. walden blame --table " + TABLE + ": which transaction did it?");
             Blame.Report blame = new Blame(repository).run(new Blame.Request(Optional.of(TABLE), Optional.empty(),
-                    Optional.empty(), 1, 1), new Blame.Progress() {
-                @Override
-                public void started(long totalBytes) {
-                }
-
-                @Override
-                public void read(long bytes) {
-                }
-            });
+                    Optional.empty(), 1, 1), Blame.Progress.NONE);
             if (blame.findings().isEmpty()) {
                 throw new WaldenException("blame found no transaction that destroyed " + TABLE, null);
             }
@@ -170,29 +164,6 @@ public final class Demo {
             } else {
                 DirectoryTree.delete(dir);
             }
-        }
-    }
-
-    /** Ends the WAL segment holding the mistake and waits until archive_command has stored it. */
-    private static void archiveCurrentWal(PgConnector connector) throws SQLException, InterruptedException {
-        try (Connection c = connector.open(); Statement s = c.createStatement()) {
-            String segment;
-            try (ResultSet r = s.executeQuery("SELECT pg_walfile_name(pg_switch_wal())")) {
-                r.next();
-                segment = r.getString(1);
-            }
-            Instant deadline = Instant.now().plusSeconds(60);
-            while (Instant.now().isBefore(deadline)) {
-                try (ResultSet r = s.executeQuery("SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver")) {
-                    r.next();
-                    if (r.getString(1).compareTo(segment) >= 0) {
-                        return;
-                    }
-                }
-                Thread.sleep(100);
-            }
-            throw new WaldenException("WAL segment " + segment + " was not archived within a minute",
-                    "read the server log: archive_command is failing");
         }
     }
 

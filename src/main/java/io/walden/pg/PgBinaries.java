@@ -22,7 +22,8 @@ import java.util.stream.Stream;
  * instead of trusting PATH.
  */
 public final class PgBinaries {
-    private static final Path DEBIAN_ROOT = Path.of("/usr/lib/postgresql");
+    /** Where Debian installs each major's programs, server and client: DEBIAN_ROOT/MAJOR/bin. */
+    public static final Path DEBIAN_ROOT = Path.of("/usr/lib/postgresql");
     private static final Duration VERSION_TIMEOUT = Duration.ofSeconds(30);
     private static final Pattern VERSION = Pattern.compile("PostgreSQL\\)?\\s+(\\d+)");
 

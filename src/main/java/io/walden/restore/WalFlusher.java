@@ -16,24 +16,26 @@ import java.util.function.Consumer;
  * Before an in-place restore stops a running server, asks it to close its current WAL segment and waits
  * until that segment is in the repository: the transactions of the last minutes (the DROP TABLE the
  * operator is recovering from, say) are then in the archive, so a target just before them is reachable.
- * Best effort: if the server cannot be reached, the restore goes on with what is archived.
+ * Best effort: if the server cannot be reached, the restore goes on with what is archived. The demo uses it to
+ * put its mistake in the archive before it looks for it.
  */
-final class WalFlusher {
+public final class WalFlusher {
     private static final long WAIT_SECONDS = 30;
 
     private final Repository repository;
     private final PgConnector connector;
     private final Consumer<String> say;
 
-    WalFlusher(Repository repository, PgConnector connector, Consumer<String> say) {
+    public WalFlusher(Repository repository, PgConnector connector, Consumer<String> say) {
         this.repository = repository;
         this.connector = connector;
         this.say = say;
     }
 
-    void flush(long segmentSize) {
+    /** Whether the server's current WAL is now in the repository; {@code say} is told why not. */
+    public boolean flush(long segmentSize) {
         if (connector == null) {
-            return;
+            return false;
         }
         String segment;
         try (Connection c = connector.open(); Statement s = c.createStatement();
@@ -43,7 +45,7 @@ final class WalFlusher {
         } catch (Exception e) {
             say.accept("could not ask the running server to archive its current WAL (" + e.getMessage()
                     + "); restoring from what is archived");
-            return;
+            return false;
         }
         String key = ObjectKeys.wal(WalFileName.parse(segment).orElseThrow());
         Instant deadline = Instant.now().plusSeconds(WAIT_SECONDS);
@@ -51,7 +53,7 @@ final class WalFlusher {
             while (Instant.now().isBefore(deadline)) {
                 if (repository.storage().stat(key).isPresent()) {
                     say.accept("archived the server's current WAL up to " + segment);
-                    return;
+                    return true;
                 }
                 Thread.sleep(200);
             }
@@ -62,5 +64,6 @@ final class WalFlusher {
         }
         say.accept("WAL segment " + segment + " did not reach the repository within " + WAIT_SECONDS
                 + " s; restoring from what is archived (check archive_command)");
+        return false;
     }
 }

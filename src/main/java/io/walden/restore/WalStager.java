@@ -5,7 +5,6 @@ import io.walden.pg.OsUser;
 import io.walden.repo.ArchivedWal;
 import io.walden.repo.Manifest;
 import io.walden.repo.Repository;
-import io.walden.wal.SegmentName;
 import io.walden.wal.TimelineHistory;
 import io.walden.wal.WalFileName;
 import io.walden.wal.archive.WalFetcher;
@@ -15,8 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -63,7 +60,7 @@ final class WalStager implements AutoCloseable {
         OsUser.chown(folder, osUser);
         List<String> histories = wal.stream().filter(w -> w.file().kind() == WalFileName.Kind.HISTORY)
                 .map(w -> w.file().name()).toList();
-        return new WalStager(repository, folder, replayOrder(backup, history, wal), histories, osUser);
+        return new WalStager(repository, folder, ReplayOrder.of(backup, history, wal), histories, osUser);
     }
 
     /**
@@ -73,27 +70,6 @@ final class WalStager implements AutoCloseable {
     static String restoreCommand(String fetchCommand) {
         String staged = "pg_wal/" + FOLDER + "/%f";
         return "{ [ -f " + staged + " ] && mv -f " + staged + " \"%p\"; } || " + fetchCommand;
-    }
-
-    /**
-     * The segments recovery reads, in order: from the backup's first, for each segment number the file of
-     * the newest timeline of the lineage that has it (PostgreSQL asks for that one first).
-     */
-    static List<String> replayOrder(Manifest backup, TimelineHistory history, List<ArchivedWal> wal) {
-        long segmentSize = backup.walSegmentSize();
-        long first = SegmentName.parse(backup.startSegment(), segmentSize).segmentNumber();
-        Map<Long, SegmentName> chosen = new TreeMap<>();
-        for (ArchivedWal w : wal) {
-            if (w.file().kind() != WalFileName.Kind.SEGMENT) {
-                continue;
-            }
-            SegmentName s = SegmentName.parse(w.file().name(), segmentSize);
-            if (s.segmentNumber() < first || !history.contains(s.timeline(), s.startLsn())) {
-                continue;
-            }
-            chosen.merge(s.segmentNumber(), s, (a, b) -> a.timeline() >= b.timeline() ? a : b);
-        }
-        return chosen.values().stream().map(SegmentName::name).toList();
     }
 
     void start() {

@@ -8,7 +8,7 @@ class WalStagerTest {
 
     @Test
     void replayFollowsTheLineageAndTakesTheNewTimelinesCopyOfTheSwitchSegment() {
-        var order = WalStager.replayOrder(RestorePlannerTest.A, RestorePlannerTest.LINEAGE.apply(2), RestorePlannerTest.twoTimelines());
+        var order = ReplayOrder.of(RestorePlannerTest.A, RestorePlannerTest.LINEAGE.apply(2), RestorePlannerTest.twoTimelines());
         assertThat(order).containsExactly(
                 "000000010000000000000002", "000000010000000000000003", "000000010000000000000004",
                 "000000010000000000000005", "000000020000000000000006", "000000020000000000000007",
@@ -17,7 +17,7 @@ class WalStagerTest {
 
     @Test
     void replayOnTimelineOneStartsAtTheBackupAndIgnoresOtherTimelines() {
-        var order = WalStager.replayOrder(RestorePlannerTest.B, RestorePlannerTest.LINEAGE.apply(1), RestorePlannerTest.twoTimelines());
+        var order = ReplayOrder.of(RestorePlannerTest.B, RestorePlannerTest.LINEAGE.apply(1), RestorePlannerTest.twoTimelines());
         assertThat(order).containsExactly("000000010000000000000005", "000000010000000000000006", "000000010000000000000007");
     }
 

@@ -64,6 +64,16 @@ public final class Blame {
 
     /** Told how many bytes of WAL are to be read, then each segment's bytes as it is decoded. */
     public interface Progress {
+        Progress NONE = new Progress() {
+            @Override
+            public void started(long totalBytes) {
+            }
+
+            @Override
+            public void read(long bytes) {
+            }
+        };
+
         void started(long totalBytes);
 
         void read(long bytes);

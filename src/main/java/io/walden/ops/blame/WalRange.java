@@ -3,6 +3,7 @@ package io.walden.ops.blame;
 import io.walden.repo.ArchivedWal;
 import io.walden.repo.Manifest;
 import io.walden.repo.Repository;
+import io.walden.restore.ReplayOrder;
 import io.walden.wal.SegmentName;
 import io.walden.wal.TimelineHistory;
 import io.walden.wal.WalFileName;
@@ -34,22 +35,16 @@ record WalRange(List<SegmentName> segments, Optional<SegmentName> missing) {
             }
         }
         TimelineHistory history = lineage(repository, backup, newest, archived);
-        long last = -1;
-        for (ArchivedWal w : wal) {
-            if (w.file().kind() == WalFileName.Kind.SEGMENT) {
-                SegmentName s = SegmentName.parse(w.file().name(), segmentSize);
-                if (history.contains(s.timeline(), s.startLsn())) {
-                    last = Math.max(last, s.segmentNumber());
-                }
-            }
-        }
+        // what a recovery would read, up to the first segment it could not get
         List<SegmentName> segments = new ArrayList<>();
-        for (SegmentName s = SegmentName.parse(backup.startSegment(), segmentSize); s.segmentNumber() <= last; s = s.next()) {
-            SegmentName onLineage = s.onTimeline(history.timelineAt(s.endLsn().plus(-1)));
-            if (!archived.contains(onLineage.name())) {
-                return new WalRange(segments, Optional.of(onLineage));
+        SegmentName expected = SegmentName.parse(backup.startSegment(), segmentSize);
+        for (String name : ReplayOrder.of(backup, history, wal)) {
+            SegmentName s = SegmentName.parse(name, segmentSize);
+            if (s.segmentNumber() != expected.segmentNumber()) {
+                return new WalRange(segments, Optional.of(expected.onTimeline(history.timelineAt(expected.endLsn().plus(-1)))));
             }
-            segments.add(onLineage);
+            segments.add(s);
+            expected = s.next();
         }
         return new WalRange(segments, Optional.empty());
     }

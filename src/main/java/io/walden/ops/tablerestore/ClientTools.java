@@ -16,10 +16,8 @@ import java.util.Set;
  * then where Debian puts that version.
  */
 record ClientTools(Path psql, Path pgDump, Path pgRestore) {
-    private static final Path DEBIAN_ROOT = Path.of("/usr/lib/postgresql");
-
     static ClientTools locate(PgBinaries server) {
-        return locate(server, DEBIAN_ROOT);
+        return locate(server, PgBinaries.DEBIAN_ROOT);
     }
 
     static ClientTools locate(PgBinaries server, Path debianRoot) {

@@ -47,17 +47,24 @@ public final class WalFetcher {
                 "restore_command must pass %f and %p, e.g. restore_command = 'walden wal-fetch %f %p'"));
         Path target = destination.toAbsolutePath();
         Path temp = target.resolveSibling("." + target.getFileName() + ".walden-fetch");
-        String key = ObjectKeys.wal(file);
         long padTo = 0;
-        if (file.kind() == WalFileName.Kind.SEGMENT && !exists(key)) {
-            Optional<String> partial = newestPartial(file);
+        ObjectDecoder source;
+        try {
+            // read first, look for a partial only when that fails: the common case costs one request, not two
+            source = repository.read(ObjectKeys.wal(file));
+        } catch (ObjectNotFoundException e) {
+            Optional<String> partial = file.kind() == WalFileName.Kind.SEGMENT ? newestPartial(file) : Optional.empty();
             if (partial.isEmpty()) {
                 return false;
             }
-            key = partial.get();
+            try {
+                source = repository.read(partial.get());
+            } catch (ObjectNotFoundException gone) {
+                return false;
+            }
             padTo = repository.requireIdentity().walSegmentSize();
         }
-        try (ObjectDecoder in = repository.read(key);
+        try (ObjectDecoder in = source;
              FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                      StandardOpenOption.WRITE)) {
             OutputStream out = Channels.newOutputStream(ch);
