@@ -5,6 +5,7 @@ import io.walden.backup.Backuper;
 import io.walden.backup.CatalogReader;
 import io.walden.pg.PgConnector;
 import io.walden.error.UsageException;
+import io.walden.ops.BackupSummary;
 import io.walden.repo.Json;
 import io.walden.repo.Manifest;
 import io.walden.repo.Repository;
@@ -16,8 +17,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** walden backup. */
@@ -108,7 +107,7 @@ final class BackupCommand implements Callable<Integer> {
             progress.end();
         }
         if (ctx.json) {
-            ctx.out().println(Json.mapper().writeValueAsString(summary(m)));
+            ctx.out().println(Json.mapper().writeValueAsString(BackupSummary.of(m)));
             return 0;
         }
         ctx.out().printf("backup %s complete (%s)%n", m.id(), m.incremental() ? "incremental against " + m.parent() : "full");
@@ -128,25 +127,5 @@ final class BackupCommand implements Callable<Integer> {
             default -> throw new UsageException("--type must be full, incr or auto, not '" + type + "'",
                     "e.g. --type full for a new full backup");
         };
-    }
-
-    static Map<String, Object> summary(Manifest m) {
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("id", m.id());
-        s.put("label", m.label());
-        s.put("type", m.incremental() ? Manifest.INCREMENTAL : Manifest.FULL);
-        s.put("parent", m.parent());
-        s.put("startTime", m.startTime());
-        s.put("stopTime", m.stopTime());
-        s.put("startLsn", m.startLsn());
-        s.put("stopLsn", m.stopLsn());
-        s.put("timeline", m.timeline());
-        s.put("startSegment", m.startSegment());
-        s.put("stopSegment", m.stopSegment());
-        s.put("originalSize", m.originalSize());
-        s.put("storedSize", m.storedSize());
-        s.put("pgVersionNum", m.pgVersionNum());
-        s.put("files", m.files().size());
-        return s;
     }
 }

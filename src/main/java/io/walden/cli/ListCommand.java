@@ -1,5 +1,6 @@
 package io.walden.cli;
 
+import io.walden.ops.BackupSummary;
 import io.walden.repo.Json;
 import io.walden.repo.Manifest;
 import io.walden.restore.Times;
@@ -36,7 +37,7 @@ final class ListCommand implements Callable<Integer> {
             backups = backups.subList(backups.size() - limit, backups.size());
         }
         if (ctx.json) {
-            ctx.out().println(Json.mapper().writeValueAsString(backups.stream().map(BackupCommand::summary).toList()));
+            ctx.out().println(Json.mapper().writeValueAsString(backups.stream().map(BackupSummary::of).toList()));
             return 0;
         }
         if (backups.isEmpty()) {

@@ -9,7 +9,7 @@ import picocli.CommandLine.ScopeType;
         description = "PostgreSQL backup and point-in-time recovery.",
         subcommands = {BackupCommand.class, ListCommand.class, WalPushCommand.class, WalFetchCommand.class, WalArchiverCommand.class,
                 RestoreCommand.class, RestoreTableCommand.class, PreviewCommand.class, DrillCommand.class, ReportCommand.class,
-                StatusCommand.class, BlameCommand.class, VerifyCommand.class,
+                StatusCommand.class, MetricsCommand.class, BlameCommand.class, VerifyCommand.class,
                 CheckCommand.class, DeleteCommand.class, KeepCommand.Keep.class, KeepCommand.Unkeep.class, KeyCommand.class,
                 RepoCommand.class, VersionCommand.class, DemoCommand.class, DaemonCommand.class},
         footer = {"", "Examples:", "  walden --repo /backups/main backup",

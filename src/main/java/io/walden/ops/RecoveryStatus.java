@@ -30,10 +30,16 @@ import java.util.TreeMap;
  */
 public final class RecoveryStatus {
 
-    public record Gap(String from, String to, long segments) {}
+    /**
+     * Segments missing on a timeline.
+     *
+     * @param lastCommitBefore the last commit in the segment before the gap, when it has one
+     * @param firstCommitAfter the first commit in the segment after it, when it has one
+     */
+    public record Gap(String from, String to, long segments, Instant lastCommitBefore, Instant firstCommitAfter) {}
 
     public record Timeline(int timeline, long segments, String firstSegment, String lastSegment, List<Gap> gaps,
-                           Instant lastCommit) {}
+                           Instant firstCommit, Instant lastCommit) {}
 
     public record NamedPoint(String name, Lsn lsn, Instant time, int timeline) {}
 
@@ -71,21 +77,28 @@ public final class RecoveryStatus {
             List<SegmentName> segs = e.getValue().stream().sorted().toList();
             List<Gap> gaps = new ArrayList<>();
             Instant tliCommit = null;
+            Instant tliFirst = null;
             for (int i = 0; i < segs.size(); i++) {
+                SegmentSummary s = summaries.get(segs.get(i).name());
                 if (i > 0 && segs.get(i).segmentNumber() != segs.get(i - 1).segmentNumber() + 1) {
                     SegmentName from = segs.get(i - 1).next();
                     SegmentName to = new SegmentName(e.getKey(), segs.get(i).segmentNumber() - 1, segSize);
-                    gaps.add(new Gap(from.name(), to.name(), to.segmentNumber() - from.segmentNumber() + 1));
+                    SegmentSummary before = summaries.get(segs.get(i - 1).name());
+                    gaps.add(new Gap(from.name(), to.name(), to.segmentNumber() - from.segmentNumber() + 1,
+                            before == null ? null : before.lastCommitTime(), s == null ? null : s.firstCommitTime()));
                 }
-                SegmentSummary s = summaries.get(segs.get(i).name());
                 if (s != null && s.lastCommitTime() != null && (tliCommit == null || s.lastCommitTime().isAfter(tliCommit))) {
                     tliCommit = s.lastCommitTime();
+                }
+                if (s != null && s.firstCommitTime() != null && (tliFirst == null || s.firstCommitTime().isBefore(tliFirst))) {
+                    tliFirst = s.firstCommitTime();
                 }
             }
             if (tliCommit != null && (lastCommit == null || tliCommit.isAfter(lastCommit))) {
                 lastCommit = tliCommit;
             }
-            timelines.add(new Timeline(e.getKey(), segs.size(), segs.get(0).name(), segs.get(segs.size() - 1).name(), gaps, tliCommit));
+            timelines.add(new Timeline(e.getKey(), segs.size(), segs.get(0).name(), segs.get(segs.size() - 1).name(), gaps, tliFirst,
+                    tliCommit));
         }
 
         List<NamedPoint> points = new ArrayList<>();

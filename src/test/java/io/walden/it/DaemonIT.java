@@ -166,14 +166,14 @@ class DaemonIT {
             this.log = log;
         }
 
-        static DaemonProcess start(Scenario s) throws IOException {
+        static DaemonProcess start(Scenario s, String... extraArgs) throws IOException {
             int port;
             try (ServerSocket socket = new ServerSocket(0)) {
                 port = socket.getLocalPort();
             }
             Path log = Files.createTempFile(s.base, "daemon", ".log");
             ProcessBuilder pb = new ProcessBuilder("sh", "-c", "exec " + s.walden + " daemon --http 127.0.0.1:" + port
-                    + " --staging " + s.base.resolve("staging"));
+                    + " --staging " + s.base.resolve("staging") + " " + io.walden.pg.ShellQuote.join(List.of(extraArgs)));
             Map<String, String> env = new HashMap<>(Map.of("WALDEN_REPO", s.repoSpec, "PGHOST", "127.0.0.1",
                     "PGPORT", Integer.toString(s.pg.port()), "PGUSER", "postgres", "PGDATABASE", "postgres"));
             pb.environment().putAll(env);
@@ -215,27 +215,19 @@ class DaemonIT {
             }
         }
 
-        /** /metrics parsed as Prometheus text: every sample line is "name{labels} value". */
+        /** /metrics as a Prometheus text-format parser reads it, keyed "name" or "name{label="value",...}". */
         Map<String, Double> metrics() throws Exception {
             String body = get("/metrics");
             assertThat(body).startsWith("200 ");
-            Map<String, Double> out = new HashMap<>();
-            Set<String> typed = new HashSet<>();
-            for (String line : body.substring(4).lines().toList()) {
-                if (line.startsWith("# TYPE ")) {
-                    String[] p = line.split(" ");
-                    assertThat(p).hasSize(4);
-                    assertThat(p[3]).isIn("gauge", "counter");
-                    typed.add(p[2]);
-                } else if (!line.startsWith("#") && !line.isBlank()) {
-                    assertThat(line).matches("[a-z_]+(\\{[a-z_]+=\"[a-z_]+\"})? -?[0-9.eE+-]+");
-                    int space = line.lastIndexOf(' ');
-                    String name = line.substring(0, space);
-                    assertThat(typed).contains(name.replaceAll("\\{.*", ""));
-                    out.put(name, Double.parseDouble(line.substring(space + 1)));
-                }
-            }
-            return out;
+            return PromText.byKey(PromText.parse(body.substring(4)));
+        }
+
+        int port() {
+            return port;
+        }
+
+        String log() throws IOException {
+            return Files.readString(log);
         }
 
         void stop() throws Exception {

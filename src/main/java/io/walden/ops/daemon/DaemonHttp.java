@@ -3,29 +3,35 @@ package io.walden.ops.daemon;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.walden.error.UsageException;
+import io.walden.ops.metrics.RepositorySnapshot;
+import io.walden.repo.Json;
 import io.walden.wal.stream.StreamStats;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
 
-/** /metrics (Prometheus text) and /health, served by the JDK's HTTP server on one thread. */
+/**
+ * The daemon's HTTP side, on the JDK's HTTP server: /metrics (Prometheus text), /health, the JSON API
+ * (/api/status and /api/backups as 'walden status --json' and 'walden list --json' print them, /api/jobs,
+ * /api/stream, /api/overview) and the status page at /.
+ */
 public final class DaemonHttp implements AutoCloseable {
     /** Streaming with nothing made durable for this long is unhealthy. */
     static final Duration STALE = Duration.ofSeconds(30);
 
     private final HttpServer server;
-    private final StreamStats stats;
-    private final Clock clock;
+    private final DaemonState state;
 
-    private DaemonHttp(HttpServer server, StreamStats stats, Clock clock) {
+    private DaemonHttp(HttpServer server, DaemonState state) {
         this.server = server;
-        this.stats = stats;
-        this.clock = clock;
+        this.state = state;
     }
 
     /** Parses "HOST:PORT" ("127.0.0.1:9187", "[::1]:9187"). */
@@ -47,12 +53,19 @@ public final class DaemonHttp implements AutoCloseable {
         return new InetSocketAddress(host, port);
     }
 
-    public static DaemonHttp start(InetSocketAddress address, StreamStats stats) throws IOException {
-        HttpServer server = HttpServer.create(address, 8);
-        DaemonHttp http = new DaemonHttp(server, stats, Clock.systemUTC());
+    public static DaemonHttp start(InetSocketAddress address, DaemonState state) throws IOException {
+        HttpServer server = HttpServer.create(address, 16);
+        DaemonHttp http = new DaemonHttp(server, state);
         server.createContext("/metrics", ex -> http.answer(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
-                PrometheusText.render(stats)));
+                PrometheusText.render(state)));
         server.createContext("/health", http::health);
+        server.createContext("/api/status", ex -> http.repositoryJson(ex, RepositorySnapshot::status));
+        server.createContext("/api/backups", ex -> http.repositoryJson(ex, RepositorySnapshot::backups));
+        server.createContext("/api/jobs", ex -> http.json(ex, 200, state.jobs()));
+        server.createContext("/api/stream", ex -> http.json(ex, state.stream() == null ? 404 : 200,
+                state.stream() == null ? Map.of("error", "this daemon does not stream WAL") : StreamView.of(state.stream())));
+        server.createContext("/api/overview", ex -> http.json(ex, 200, overview(state)));
+        server.createContext("/", http::page);
         server.start();
         return http;
     }
@@ -63,20 +76,68 @@ public final class DaemonHttp implements AutoCloseable {
     }
 
     private void health(HttpExchange ex) throws IOException {
-        String problem = problem(stats, clock.instant());
+        String problem = problem(state.stream(), state.snapshot(), state.clock().instant());
         answer(ex, problem == null ? 200 : 503, "text/plain; charset=utf-8", problem == null ? "ok\n" : problem + "\n");
     }
 
-    /** Why the daemon is unhealthy, or null: not streaming, or received WAL not made durable for too long. */
-    static String problem(StreamStats s, Instant now) {
-        if (!s.streaming()) {
+    /**
+     * Why the daemon is unhealthy, or null: not streaming, received WAL not made durable for too long, or the
+     * repository unreadable at the last look.
+     */
+    static String problem(StreamStats s, RepositorySnapshot snapshot, Instant now) {
+        if (s != null && !s.streaming()) {
             return "not streaming" + (s.lastError().isEmpty() ? "" : ": " + s.lastError());
         }
-        Instant last = s.lastFlush();
-        if (s.receivedLsn().isAfter(s.flushedLsn()) && last != null && Duration.between(last, now).compareTo(STALE) > 0) {
-            return "received WAL not stored for " + Duration.between(last, now).toSeconds() + " s";
+        if (s != null) {
+            Instant last = s.lastFlush();
+            if (s.receivedLsn().isAfter(s.flushedLsn()) && last != null && Duration.between(last, now).compareTo(STALE) > 0) {
+                return "received WAL not stored for " + Duration.between(last, now).toSeconds() + " s";
+            }
+        }
+        if (snapshot != null && !snapshot.readable()) {
+            return "repository unreadable: " + snapshot.error();
         }
         return null;
+    }
+
+    /** The repository's part of an answer, or 503 with the reason when the last look could not read it. */
+    private void repositoryJson(HttpExchange ex, Function<RepositorySnapshot, Object> part) throws IOException {
+        RepositorySnapshot s = state.snapshot();
+        if (!s.readable()) {
+            json(ex, 503, Map.of("error", s.error()));
+        } else if (s.status() == null) {
+            json(ex, 404, Map.of("error", "the repository does not exist yet: nothing has been backed up or archived"));
+        } else {
+            json(ex, 200, part.apply(s));
+        }
+    }
+
+    /** One answer with everything the status page draws, so that it is drawn from one moment. */
+    static Map<String, Object> overview(DaemonState state) {
+        RepositorySnapshot s = state.snapshot();
+        Map<String, Object> o = new LinkedHashMap<>();
+        o.put("now", state.clock().instant());
+        o.put("taken", s.taken());
+        o.put("error", s.error());
+        o.put("status", s.status());
+        o.put("backups", s.backups());
+        o.put("lastDrill", s.lastDrill());
+        o.put("stream", state.stream() == null ? null : StreamView.of(state.stream()));
+        o.put("jobs", state.jobs());
+        return o;
+    }
+
+    private void page(HttpExchange ex) throws IOException {
+        String path = ex.getRequestURI().getPath();
+        if (!path.equals("/") && !path.equals("/index.html")) {
+            answer(ex, 404, "text/plain; charset=utf-8", "not found: " + path + "\n");
+            return;
+        }
+        answer(ex, 200, "text/html; charset=utf-8", StatusPage.html());
+    }
+
+    private void json(HttpExchange ex, int status, Object body) throws IOException {
+        answer(ex, status, "application/json", Json.mapper().writeValueAsString(body) + "\n");
     }
 
     private void answer(HttpExchange ex, int status, String type, String body) throws IOException {
