@@ -138,6 +138,42 @@ class DaemonIT {
         }
     }
 
+    @Test
+    void followsTheServerOntoTheTimelineAPointInTimeRestoreStarts() throws Exception {
+        try (Scenario s = new Scenario("daemon-timeline")) {
+            s.pg.withArchiveCommand("true"); // only the daemon stores WAL, the history file included
+            s.pg.sql("CREATE TABLE t (id int)");
+            try (DaemonProcess d = DaemonProcess.start(s)) {
+                d.awaitHealthy();
+                s.backup();
+                s.pg.sql("INSERT INTO t SELECT generate_series(1, 100)");
+                Scenario.pause(300);
+                String target = s.serverNow();
+                Scenario.pause(300);
+                s.pg.sql("INSERT INTO t SELECT generate_series(101, 150)");
+                d.awaitFlushed(lsnBytes(s.pg.queryString("SELECT pg_current_wal_lsn()::text")));
+
+                s.restore("--target-time", target); // stops the server under the daemon, promotes onto timeline 2
+                assertThat(s.timeline()).isEqualTo(2);
+                s.pg.sql("INSERT INTO t SELECT generate_series(1001, 1010)");
+                long deadline = System.nanoTime() + 90_000_000_000L; // reconnecting backs off up to 30 s
+                while (!(d.metrics().get("walden_stream_timeline") == 2.0 && d.metrics().get("walden_stream_up") == 1.0)) {
+                    assertThat(System.nanoTime()).as("streaming on timeline 2\n%s", d.log()).isLessThan(deadline);
+                    Scenario.pause(300);
+                }
+                d.awaitFlushed(lsnBytes(s.pg.queryString("SELECT pg_current_wal_lsn()::text")));
+                assertThat(d.log()).contains("stored 00000002.history");
+            }
+            try (var files = Files.walk(s.repo.resolve("wal"))) {
+                assertThat(files.map(f -> f.getFileName().toString())).anyMatch(n -> n.startsWith("00000002.history"));
+            }
+            s.pg.stop();
+            s.restore(); // latest: along timeline 2, from the daemon's WAL alone
+            assertThat(s.timeline()).isEqualTo(3);
+            assertThat(s.count("t")).isEqualTo(110);
+        }
+    }
+
     private static long lsnBytes(String lsn) {
         String[] p = lsn.split("/");
         return (Long.parseLong(p[0], 16) << 32) | Long.parseLong(p[1], 16);

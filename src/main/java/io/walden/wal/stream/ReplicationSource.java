@@ -54,6 +54,19 @@ public final class ReplicationSource {
     }
 
     /**
+     * The history file of {@code timeline} as the server has it (TIMELINE_HISTORY), so a repository fed only by
+     * streaming still knows where the new timeline forked. Timeline 1 has none.
+     */
+    Optional<byte[]> timelineHistory(Connection replication, int timeline) throws SQLException {
+        if (timeline <= 1) {
+            return Optional.empty();
+        }
+        try (Statement s = replication.createStatement(); ResultSet r = s.executeQuery("TIMELINE_HISTORY " + timeline)) {
+            return r.next() ? Optional.of(r.getBytes(2)) : Optional.empty();
+        }
+    }
+
+    /**
      * Creates the slot if it does not exist, reserving WAL at once so nothing is removed before streaming
      * starts, and returns its restart_lsn.
      */

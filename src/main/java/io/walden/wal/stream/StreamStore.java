@@ -48,6 +48,11 @@ final class StreamStore {
         repository.storage().delete(partialKey(staging));
     }
 
+    /** Stores a whole WAL file (a timeline history) as wal-push would. */
+    void pushFile(java.nio.file.Path file) throws IOException {
+        pusher.push(file);
+    }
+
     /** Commit times and restore points of the partial, for status and time targets; none if it cannot be decoded. */
     private static Optional<SegmentSummary> summarize(byte[] content) {
         try {

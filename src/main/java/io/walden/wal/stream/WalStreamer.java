@@ -96,10 +96,11 @@ public final class WalStreamer {
                 stats.failed(StreamStats.Failure.TIMELINE_SWITCH, "timeline " + timeline + " -> " + id.timeline());
                 log.println("walden daemon: the server switched from timeline " + timeline + " to " + id.timeline()
                         + "; streaming resumes on timeline " + id.timeline()
-                        + " (archive_command must archive the history file and the switch segment)");
+                        + " from its fork");
             }
             timeline = id.timeline();
             stats.timeline(id.timeline());
+            storeHistory(replication, id.timeline());
             Optional<Lsn> slotStart = source.ensureSlot();
             ResumePoint resume = resumePoint(id.timeline(), segmentSize, slotStart.orElse(id.flushed()));
             java.nio.file.Files.createDirectories(staging);
@@ -113,6 +114,30 @@ public final class WalStreamer {
         }
     }
 
+    /**
+     * Stores the timeline's history file unless the repository has it (archive_command may have pushed it):
+     * without it a restore cannot follow the timeline this WAL is on.
+     */
+    private void storeHistory(Connection replication, int tli) throws SQLException, IOException {
+        String name = String.format("%08X.history", tli);
+        if (tli <= 1 || repository.wal().stream().anyMatch(w -> w.file().name().equals(name))) {
+            return;
+        }
+        Optional<byte[]> content = source.timelineHistory(replication, tli);
+        if (content.isEmpty()) {
+            return;
+        }
+        java.nio.file.Files.createDirectories(staging);
+        java.nio.file.Path file = staging.resolve(name);
+        java.nio.file.Files.write(file, content.get());
+        try {
+            store.pushFile(file);
+        } finally {
+            java.nio.file.Files.deleteIfExists(file);
+        }
+        log.println("walden daemon: stored " + name + " (timeline " + tli + " forked from its parent)");
+    }
+
     /** The repository's durable end on this timeline, or the slot's position rounded down to its segment. */
     private ResumePoint resumePoint(int tli, long segmentSize, Lsn fallback) {
         Optional<ResumePoint> fromRepository = ResumePoint.of(repository.wal(), tli, segmentSize, w -> {
@@ -122,7 +147,25 @@ public final class WalStreamer {
                 return 0; // unreadable partial: stream the segment again from its start
             }
         });
-        return fromRepository.orElseGet(() -> new ResumePoint(SegmentName.of(tli, fallback, segmentSize), 0));
+        return fromRepository.orElseGet(() -> new ResumePoint(SegmentName.of(tli, notBeforeFork(tli, fallback), segmentSize), 0));
+    }
+
+    /**
+     * A new timeline's WAL starts at its fork: the segment holding the switch point is the first one the server has
+     * under the new timeline's name. A freshly made slot may reserve from an older checkpoint, before the fork,
+     * whose segment exists only under the parent timeline's name.
+     */
+    private Lsn notBeforeFork(int tli, Lsn position) {
+        try {
+            var ancestors = repository.history(tli).ancestors();
+            if (ancestors.isEmpty()) {
+                return position;
+            }
+            Lsn fork = ancestors.get(ancestors.size() - 1).switchLsn();
+            return fork.isAfter(position) ? fork : position;
+        } catch (IOException | RuntimeException e) {
+            return position;
+        }
     }
 
     /** Moves bytes from the server to the staging file and the repository until the stream breaks or stop(). */
