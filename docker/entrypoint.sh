@@ -9,7 +9,8 @@
 #   PostgreSQL: the server the command starts replays the WAL and opens. A marker file in PGDATA
 #   (walden-clone-from) records the source.
 # WALDEN_CLONE_FROM=REPO and PGDATA not empty: the command runs only if the marker names that same REPO
-#   (a restarted pod); anything else is refused and nothing is touched.
+#   (a restarted pod); a clone that was killed half way (walden's journal PGDATA.walden-restore is there) is
+#   made again; anything else is refused and nothing is touched.
 #
 # WALDEN_BIN (default: walden) and PGDATA say where walden and the data directory are.
 set -euo pipefail
@@ -43,7 +44,7 @@ if [[ -z $pgdata ]]; then
   fail "WALDEN_CLONE_FROM is set, but PGDATA is not: there is no data directory to clone into" \
     "set PGDATA to the data directory, e.g. /var/lib/postgresql/data/pgdata"
 fi
-# the marker and the comparisons below must not depend on how the path was spelled
+# "dir/" would give "dir//walden-clone-from" and a journal inside PGDATA instead of beside it
 pgdata=${pgdata%/}
 marker=$pgdata/$MARKER
 journal=$pgdata.walden-restore
