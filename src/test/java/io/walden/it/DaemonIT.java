@@ -33,9 +33,20 @@ class DaemonIT {
     void serverKilledMidStreamRestoreLatestHasEveryTransactionOlderThanTwoSeconds() throws Exception {
         try (Scenario s = new Scenario("daemon-kill")) {
             s.pg.sql("CREATE TABLE commits (id bigint PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())");
+            Path pgbench = TestCluster.binaries().tool("pgbench");
+            List<String> connection = List.of("-h", "127.0.0.1", "-p", Integer.toString(s.pg.port()), "-U", "postgres", "postgres");
+            List<String> init = new ArrayList<>(List.of(pgbench.toString(), "-i", "-q", "-s", "2"));
+            init.addAll(connection);
+            assertThat(new ProcessBuilder(init).redirectErrorStream(true).redirectOutput(s.base.resolve("pgbench-init.log").toFile())
+                    .start().waitFor()).as("pgbench -i").isZero();
             s.backup();
             try (DaemonProcess d = DaemonProcess.start(s)) {
                 d.awaitHealthy();
+                // pgbench at full speed beside the marker writer: the stream carries a real load when the server dies
+                List<String> run = new ArrayList<>(List.of(pgbench.toString(), "-n", "-c", "2", "-j", "1", "-T", "300"));
+                run.addAll(connection);
+                Process load = new ProcessBuilder(run).redirectErrorStream(true)
+                        .redirectOutput(s.base.resolve("pgbench.log").toFile()).start();
                 Map<Long, Instant> acknowledged = new ConcurrentHashMap<>();
                 AtomicBoolean writing = new AtomicBoolean(true);
                 Thread writer = new Thread(() -> {
@@ -63,6 +74,7 @@ class DaemonIT {
                 killServer(s.pg.pgdata());
                 writing.set(false);
                 writer.join();
+                load.destroy();
                 Scenario.pause(2500); // the daemon stores what it received before the server died, then retries
                 assertThat(d.metrics().get("walden_stream_up")).isEqualTo(0.0);
                 d.stop();
@@ -98,6 +110,11 @@ class DaemonIT {
                         acknowledged.size(), present.size(), acknowledged.size() - acknowledged.keySet().stream().filter(present::contains).count(),
                         oldestMissing == null ? "none" : Long.toString(Duration.between(oldestMissing, killedAt).toMillis()));
                 assertThat(acknowledged).hasSizeGreaterThan(100);
+                try (Connection c = s.pg.connect(); var st = c.createStatement();
+                     var rs = st.executeQuery("SELECT count(*) FROM pgbench_history")) {
+                    rs.next();
+                    assertThat(rs.getLong(1)).as("pgbench transactions restored").isPositive();
+                }
                 restored.stop("fast", Duration.ofSeconds(60));
                 assertThat(missingOld).as("commits acknowledged more than 2 s before the kill but not restored").isEmpty();
             }
