@@ -130,6 +130,11 @@ class DaemonIT {
                 d.awaitHealthy();
                 s.backup();
                 s.pg.sql("INSERT INTO t SELECT generate_series(1, 1000)", "SELECT pg_switch_wal()");
+                d.stop(); // SIGTERM: what was received is stored, then it says where it stopped
+                assertThat(d.log()).contains("walden daemon: stopped at ");
+                try (var staged = Files.list(s.base.resolve("staging"))) {
+                    assertThat(staged.toList()).as("staging files left behind").isEmpty();
+                }
             }
             s.pg.sql("INSERT INTO t SELECT generate_series(1, 1000)", "SELECT pg_switch_wal()",
                     "INSERT INTO t SELECT generate_series(1, 1000)");
@@ -225,7 +230,8 @@ class DaemonIT {
                 port = socket.getLocalPort();
             }
             Path log = Files.createTempFile(s.base, "daemon", ".log");
-            ProcessBuilder pb = new ProcessBuilder("sh", "-c", "exec " + s.walden + " daemon --http 127.0.0.1:" + port
+            ProcessBuilder pb = new ProcessBuilder("sh", "-c", "exec " + TestCluster.longRunningWaldenCommand(s.jar)
+                    + " daemon --http 127.0.0.1:" + port
                     + " --staging " + s.base.resolve("staging") + " " + io.walden.pg.ShellQuote.join(List.of(extraArgs)));
             Map<String, String> env = new HashMap<>(Map.of("WALDEN_REPO", s.repoSpec, "PGHOST", "127.0.0.1",
                     "PGPORT", Integer.toString(s.pg.port()), "PGUSER", "postgres", "PGDATABASE", "postgres"));

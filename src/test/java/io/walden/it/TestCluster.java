@@ -107,6 +107,17 @@ public final class TestCluster implements AutoCloseable {
                 "-jar", ShellQuote.quote(installedJar.toAbsolutePath().toString()));
     }
 
+    /**
+     * walden for a long-running command (the daemon), as bin/walden starts it: without -Xrs, so that SIGTERM runs
+     * its shutdown hook, and with its bounded heap.
+     */
+    public static String longRunningWaldenCommand(Path installedJar) {
+        String java = ProcessHandle.current().info().command()
+                .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        return String.join(" ", ShellQuote.quote(java), "-Xmx256m", "-Xshare:auto",
+                "-jar", ShellQuote.quote(installedJar.toAbsolutePath().toString()));
+    }
+
 
     /** Sets archive_command (a reload applies it when running). */
     public TestCluster withArchiveCommand(String archiveCommand) {

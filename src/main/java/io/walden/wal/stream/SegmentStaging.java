@@ -61,6 +61,42 @@ final class SegmentStaging implements AutoCloseable {
         channel.transferTo(0, length, java.nio.channels.Channels.newChannel(out));
     }
 
+    /** The first {@code length} bytes as a stream of their own (the caller closes it). */
+    java.io.InputStream openPrefix(long length) throws IOException {
+        FileChannel reader = FileChannel.open(path, StandardOpenOption.READ);
+        return new java.io.BufferedInputStream(java.nio.channels.Channels.newInputStream(new Prefix(reader, length)), 64 * 1024);
+    }
+
+    /** A read-only view of a file's first bytes. */
+    private record Prefix(FileChannel file, long length) implements java.nio.channels.ReadableByteChannel {
+        @Override
+        public int read(ByteBuffer dst) throws IOException {
+            long left = length - file.position();
+            if (left <= 0) {
+                return -1;
+            }
+            if (dst.remaining() > left) {
+                ByteBuffer slice = dst.slice(dst.position(), (int) left);
+                int n = file.read(slice);
+                if (n > 0) {
+                    dst.position(dst.position() + n);
+                }
+                return n;
+            }
+            return file.read(dst);
+        }
+
+        @Override
+        public boolean isOpen() {
+            return file.isOpen();
+        }
+
+        @Override
+        public void close() throws IOException {
+            file.close();
+        }
+    }
+
     @Override
     public void close() throws IOException {
         channel.close();

@@ -8,8 +8,8 @@ import io.walden.wal.archive.WalPusher;
 import io.walden.wal.decode.SegmentScanner;
 import io.walden.wal.decode.SegmentSummary;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Optional;
 
 /**
@@ -32,20 +32,26 @@ final class StreamStore {
         return ObjectKeys.wal(WalFileName.parse(staging.segment().name() + ".partial").orElseThrow());
     }
 
-    /** Stores the first {@code length} bytes of the staged segment as its partial object; durable on return. */
+    /**
+     * Stores the first {@code length} bytes of the staged segment as its partial object; durable on return. The
+     * bytes are read from the staging file twice (decode, then upload), never held in memory: this runs every
+     * second with up to a whole segment.
+     */
     void storePartial(SegmentStaging staging, long length) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream((int) Math.min(length, Integer.MAX_VALUE - 8));
-        staging.copyPrefix(length, bytes);
-        byte[] content = bytes.toByteArray();
+        Optional<SegmentSummary> summary;
+        try (InputStream in = staging.openPrefix(length)) {
+            summary = summarize(in);
+        }
         String name = staging.segment().name() + ".partial";
-        repository.write(partialKey(staging), WalMetadata.json(name, summarize(content)), false, out -> out.write(content));
+        repository.write(partialKey(staging), WalMetadata.json(name, summary), false, out -> staging.copyPrefix(length, out));
     }
 
-    /** Stores the complete staged segment as wal-push would, then drops its partial object. */
+    /** Stores the complete staged segment as wal-push would, then drops its partial object and the local copy. */
     void storeComplete(SegmentStaging staging) throws IOException {
         staging.close();
         pusher.push(staging.path());
         repository.storage().delete(partialKey(staging));
+        java.nio.file.Files.deleteIfExists(staging.path()); // stored: keeping it would fill the disk segment by segment
     }
 
     /** Stores a whole WAL file (a timeline history) as wal-push would. */
@@ -54,9 +60,9 @@ final class StreamStore {
     }
 
     /** Commit times and restore points of the partial, for status and time targets; none if it cannot be decoded. */
-    private static Optional<SegmentSummary> summarize(byte[] content) {
+    private static Optional<SegmentSummary> summarize(InputStream content) {
         try {
-            return Optional.of(SegmentScanner.summarize(new java.io.ByteArrayInputStream(content)));
+            return Optional.of(SegmentScanner.summarize(content));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }

@@ -104,6 +104,7 @@ public final class WalStreamer {
             Optional<Lsn> slotStart = source.ensureSlot();
             ResumePoint resume = resumePoint(id.timeline(), segmentSize, slotStart.orElse(id.flushed()));
             java.nio.file.Files.createDirectories(staging);
+            clearStaging();
             PGReplicationStream stream = source.start(replication, resume.segment().startLsn());
             stats.streaming(true);
             stats.flushed(resume.durableEnd(), clock.instant());
@@ -165,6 +166,20 @@ public final class WalStreamer {
             return fork.isAfter(position) ? fork : position;
         } catch (IOException | RuntimeException e) {
             return position;
+        }
+    }
+
+    /**
+     * Removes segments a killed run left in the staging folder: streaming resumes from what the repository has,
+     * so they are never read again. Only files named as WAL segments are touched.
+     */
+    private void clearStaging() throws IOException {
+        try (var files = java.nio.file.Files.list(staging)) {
+            for (java.nio.file.Path f : files.toList()) {
+                if (f.getFileName().toString().matches("[0-9A-F]{24}")) {
+                    java.nio.file.Files.deleteIfExists(f);
+                }
+            }
         }
     }
 
