@@ -48,17 +48,29 @@ public final class RecoveryStatus {
                          Duration archiveLag, List<Timeline> timelines, List<NamedPoint> restorePoints,
                          long segmentsWithoutSummary) {}
 
+    /** Where the decoded summaries of archived segments come from. */
+    public interface SummarySource {
+        Map<String, SegmentSummary> of(List<ArchivedWal> wal) throws IOException;
+    }
+
     private final Repository repository;
+    private final SummarySource summarySource;
 
     public RecoveryStatus(Repository repository) {
+        this(repository, repository::walSummaries);
+    }
+
+    /** With summaries from {@code source}, e.g. a cache kept between looks by a long-running process. */
+    public RecoveryStatus(Repository repository, SummarySource source) {
         this.repository = repository;
+        this.summarySource = source;
     }
 
     public Report take(Instant now) throws IOException {
         RepositoryIdentity identity = repository.requireIdentity();
         List<Manifest> backups = repository.backups();
         List<ArchivedWal> wal = repository.wal();
-        Map<String, SegmentSummary> summaries = repository.walSummaries(wal);
+        Map<String, SegmentSummary> summaries = summarySource.of(wal);
         long segSize = identity.walSegmentSize();
 
         Map<Integer, List<SegmentName>> byTimeline = new TreeMap<>();

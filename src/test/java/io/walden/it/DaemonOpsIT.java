@@ -59,6 +59,16 @@ class DaemonOpsIT {
 
                 JsonNode list = Json.mapper().readTree(s.ok("list", "--json").out());
                 assertThat(list.size()).as("the scheduled backup is in the repository").isGreaterThanOrEqualTo(2);
+                // a look every 2 s, and after every job: each archived segment's header is still read once
+                long segments;
+                try (var files = Files.walk(s.repo.resolve("wal"))) {
+                    segments = files.filter(f -> f.getFileName().toString().matches("[0-9A-F]{24}(\\..*)?")).count();
+                }
+                Scenario.pause(2500);
+                Map<String, Double> later = d.metrics();
+                assertThat(later.get("walden_repository_last_look_timestamp_seconds"))
+                        .isGreaterThan(m.get("walden_repository_last_look_timestamp_seconds"));
+                assertThat(later.get("walden_repository_summary_reads_total")).isPositive().isLessThanOrEqualTo((double) segments);
                 assertThat(list.get(list.size() - 1).get("type").asText()).isEqualTo("incr");
                 assertThat(d.log()).contains("broken-verify: failed (exit 2)").contains("(attempt 2 of 2)")
                         .contains("broken-verify: FAILED after 2 attempt(s)").contains("frequent-backup: succeeded");

@@ -44,6 +44,10 @@ public final class DaemonState {
         return s != null ? s : refresh();
     }
 
+    long summaryReads() {
+        return observer.summaryReads();
+    }
+
     /** Null when the daemon does not stream. */
     public StreamStats stream() {
         return stream;

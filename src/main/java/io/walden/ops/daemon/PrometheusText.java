@@ -18,6 +18,8 @@ final class PrometheusText {
         MetricsText m = new MetricsText();
         StreamStats s = state.stream();
         RepositoryMetrics.write(m, state.snapshot(), s == null ? null : s.flushedLsn());
+        m.counter("walden_repository_summary_reads_total", "Segment headers read to summarize the archived WAL (each once).",
+                Map.of(), state.summaryReads());
         if (s != null) {
             stream(m, s);
         }

@@ -19,6 +19,7 @@ import java.util.function.Supplier;
 public final class RepositoryObserver {
     private final Repository repository;
     private final Supplier<Optional<Lsn>> serverPosition;
+    private final SummaryCache summaries;
 
     /**
      * @param serverPosition the server's current WAL position, empty when there is no connection or it failed
@@ -26,6 +27,12 @@ public final class RepositoryObserver {
     public RepositoryObserver(Repository repository, Supplier<Optional<Lsn>> serverPosition) {
         this.repository = repository;
         this.serverPosition = serverPosition;
+        this.summaries = new SummaryCache(repository);
+    }
+
+    /** Segment headers read so far: each once, however often the repository is looked at. */
+    public long summaryReads() {
+        return summaries.reads();
     }
 
     /** Never throws for an unreadable repository: the snapshot says why instead, so metrics keep being served. */
@@ -35,7 +42,7 @@ public final class RepositoryObserver {
                 // a daemon may start before the first backup or archived segment: nothing to show is not a failure
                 return new RepositorySnapshot(now, null, List.of(), null, null, serverPosition.get().orElse(null), null);
             }
-            RecoveryStatus.Report status = new RecoveryStatus(repository).take(now);
+            RecoveryStatus.Report status = new RecoveryStatus(repository, summaries).take(now);
             List<Map<String, Object>> backups = repository.backups().stream().map(BackupSummary::of).toList();
             RecoveryEvent drill = null;
             for (RecoveryEvent e : new EventLog(repository).since(Optional.empty())) {
