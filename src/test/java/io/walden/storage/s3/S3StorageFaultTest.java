@@ -143,9 +143,11 @@ class S3StorageFaultTest {
     @Test
     void multipartUploadsSurviveThrottledParts() throws IOException {
         byte[] large = random(4 * PART + 3, 3);
-        proxy.slowDown(6, containing("uploadId="));
+        // 3, one less than a request's attempts: parts go up in parallel, so which part meets the faults is up to
+        // timing, and with more of them one part could meet them all and rightly fail
+        proxy.slowDown(3, containing("uploadId="));
         put("large", large);
-        assertThat(proxy.faults()).isEqualTo(6);
+        assertThat(proxy.faults()).isEqualTo(3);
         assertThat(get("large")).isEqualTo(large);
     }
 
