@@ -1,5 +1,6 @@
 package io.walden.cli;
 
+import io.walden.ops.drill.RecoveryEvent;
 import io.walden.ops.metrics.MetricsText;
 import io.walden.ops.metrics.Pushgateway;
 import io.walden.ops.metrics.RepositoryMetrics;
@@ -45,7 +46,7 @@ final class MetricsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Context ctx = parent.context();
-        URI group = push == null ? null : Pushgateway.groupUri(push, job, instance != null ? instance : hostName());
+        URI group = push == null ? null : Pushgateway.groupUri(push, job, instance != null ? instance : RecoveryEvent.thisHost());
         var repository = ctx.repository();
         repository.requireIdentity();
         Supplier<Optional<Lsn>> server = pgUrl == null ? Optional::empty : new ServerPosition(ctx.connector(pgUrl, null));
@@ -63,13 +64,5 @@ final class MetricsCommand implements Callable<Integer> {
         long samples = text.toString().lines().filter(l -> !l.startsWith("#")).count();
         ctx.out().println("pushed " + samples + " samples to " + group);
         return 0;
-    }
-
-    private static String hostName() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.net.UnknownHostException e) {
-            return "unknown";
-        }
     }
 }

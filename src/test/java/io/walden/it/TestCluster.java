@@ -101,10 +101,13 @@ public final class TestCluster implements AutoCloseable {
      * start-up flags, {@code -jar} and the installed jar, each shell-quoted. Append walden's arguments.
      */
     public static String waldenCommand(Path installedJar) {
-        String java = ProcessHandle.current().info().command()
-                .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        return String.join(" ", ShellQuote.quote(java), "-Xrs", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
+        return String.join(" ", ShellQuote.quote(thisJava()), "-Xrs", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
                 "-jar", ShellQuote.quote(installedJar.toAbsolutePath().toString()));
+    }
+
+    private static String thisJava() {
+        return ProcessHandle.current().info().command()
+                .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
     }
 
     /**
@@ -112,9 +115,7 @@ public final class TestCluster implements AutoCloseable {
      * its shutdown hook, and with its bounded heap.
      */
     public static String longRunningWaldenCommand(Path installedJar) {
-        String java = ProcessHandle.current().info().command()
-                .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        return String.join(" ", ShellQuote.quote(java), "-Xmx256m", "-Xshare:auto",
+        return String.join(" ", ShellQuote.quote(thisJava()), "-Xmx256m", "-Xshare:auto",
                 "-jar", ShellQuote.quote(installedJar.toAbsolutePath().toString()));
     }
 

@@ -54,7 +54,13 @@ public final class DaemonHttp implements AutoCloseable {
     }
 
     public static DaemonHttp start(InetSocketAddress address, DaemonState state) throws IOException {
-        HttpServer server = HttpServer.create(address, 16);
+        HttpServer server;
+        try {
+            server = HttpServer.create(address, 16);
+        } catch (java.net.BindException e) {
+            throw new io.walden.error.WaldenException("cannot listen on " + address.getHostString() + ":" + address.getPort()
+                    + ": " + e.getMessage(), "another program (another daemon?) holds it; pick a free address with --http or 'http:' in the config");
+        }
         DaemonHttp http = new DaemonHttp(server, state);
         server.createContext("/metrics", ex -> http.answer(ex, 200, "text/plain; version=0.0.4; charset=utf-8",
                 PrometheusText.render(state)));

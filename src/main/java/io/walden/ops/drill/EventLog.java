@@ -59,4 +59,21 @@ public final class EventLog {
         out.sort(Comparator.comparing(RecoveryEvent::started).thenComparing(RecoveryEvent::kind));
         return out;
     }
+
+    /**
+     * The newest event of one kind, reading that one object only: names start with the time, so the listing
+     * says which it is (a process that asks every 30 seconds must not read the whole history each time).
+     */
+    public Optional<RecoveryEvent> latest(String kind) throws IOException {
+        java.util.regex.Pattern name = java.util.regex.Pattern.compile(
+                java.util.regex.Pattern.quote(PREFIX) + "\\d{8}T\\d{9}Z-" + java.util.regex.Pattern.quote(kind) + "(-\\d+)?\\.json");
+        Optional<String> newest = repository.storage().list(PREFIX).stream().map(ObjectInfo::key)
+                .filter(k -> name.matcher(k).matches()).max(Comparator.naturalOrder());
+        if (newest.isEmpty()) {
+            return Optional.empty();
+        }
+        try (ObjectDecoder in = repository.read(newest.get())) {
+            return Optional.of(Json.mapper().readValue(in.readAllBytes(), RecoveryEvent.class));
+        }
+    }
 }

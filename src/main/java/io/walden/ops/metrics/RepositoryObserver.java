@@ -44,12 +44,7 @@ public final class RepositoryObserver {
             }
             RecoveryStatus.Report status = new RecoveryStatus(repository, summaries).take(now);
             List<Map<String, Object>> backups = repository.backups().stream().map(BackupSummary::of).toList();
-            RecoveryEvent drill = null;
-            for (RecoveryEvent e : new EventLog(repository).since(Optional.empty())) {
-                if ("drill".equals(e.kind())) {
-                    drill = e;
-                }
-            }
+            RecoveryEvent drill = new EventLog(repository).latest("drill").orElse(null);
             Lsn archivedEnd = null;
             if (!status.timelines().isEmpty()) {
                 long segmentSize = repository.requireIdentity().walSegmentSize();

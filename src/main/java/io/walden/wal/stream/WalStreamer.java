@@ -120,8 +120,11 @@ public final class WalStreamer {
      * without it a restore cannot follow the timeline this WAL is on.
      */
     private void storeHistory(Connection replication, int tli) throws SQLException, IOException {
+        if (tli <= 1) {
+            return;
+        }
         String name = String.format("%08X.history", tli);
-        if (tli <= 1 || repository.wal().stream().anyMatch(w -> w.file().name().equals(name))) {
+        if (repository.storage().stat(io.walden.repo.ObjectKeys.wal(io.walden.wal.WalFileName.parse(name).orElseThrow())).isPresent()) {
             return;
         }
         Optional<byte[]> content = source.timelineHistory(replication, tli);
