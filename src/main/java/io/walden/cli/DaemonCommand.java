@@ -108,7 +108,7 @@ final class DaemonCommand implements Callable<Integer> {
         List<String> args = new ArrayList<>(List.of("--repo", "/"));
         args.addAll(s.commandLine());
         PrintStream sink = new PrintStream(OutputStream.nullOutputStream());
-        CommandLine cl = new CommandLine(new WaldenCommand(new Context(Map.of(), sink, sink)));
+        CommandLine cl = Subcommands.commandLine(new Context(Map.of(), sink, sink), args.toArray(String[]::new));
         try {
             cl.parseArgs(args.toArray(String[]::new));
         } catch (CommandLine.ParameterException e) {

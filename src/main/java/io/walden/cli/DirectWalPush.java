@@ -18,7 +18,7 @@ import java.util.Set;
  * stay the only ones.
  */
 final class DirectWalPush {
-    private static final Set<String> GLOBAL_VALUES = Set.of("repo", "compression", "compression-level", "encryption-key-file",
+    static final Set<String> GLOBAL_VALUES = Set.of("repo", "compression", "compression-level", "encryption-key-file",
             "s3-endpoint", "s3-path-style", "s3-region", "s3-storage-class");
     private static final Set<String> PUSH_VALUES = Set.of("spool", "archiver-idle", "archiver-jobs");
     private static final Set<String> SWITCHES = Set.of("debug", "json", "async");

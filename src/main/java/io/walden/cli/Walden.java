@@ -19,7 +19,7 @@ public final class Walden {
             return pushed.get();
         }
         Context context = new Context(env, out, err);
-        CommandLine cl = new CommandLine(new WaldenCommand(context));
+        CommandLine cl = Subcommands.commandLine(context, args);
         cl.setDefaultValueProvider(new SettingsProvider(new Settings(env)));
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));

@@ -4,14 +4,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
-/** The top command: global options, and the list of subcommands. */
+/** The top command: global options; {@link Subcommands} adds the commands under it. */
 @Command(name = "walden", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT, versionProvider = VersionCommand.Provider.class,
         description = "PostgreSQL backup and point-in-time recovery.",
-        subcommands = {BackupCommand.class, ListCommand.class, WalPushCommand.class, WalFetchCommand.class, WalArchiverCommand.class,
-                RestoreCommand.class, RestoreTableCommand.class, PreviewCommand.class, DrillCommand.class, ReportCommand.class,
-                StatusCommand.class, MetricsCommand.class, BlameCommand.class, VerifyCommand.class,
-                CheckCommand.class, DeleteCommand.class, KeepCommand.Keep.class, KeepCommand.Unkeep.class, KeyCommand.class,
-                RepoCommand.class, VersionCommand.class, DemoCommand.class, DaemonCommand.class},
         footer = {"", "Examples:", "  walden --repo /backups/main backup",
                 "  walden --repo /backups/main restore --pgdata /var/lib/postgresql/15/main --target-time '2026-02-13 14:30:00 UTC'"})
 final class WaldenCommand implements Runnable {

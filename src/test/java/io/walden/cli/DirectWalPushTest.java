@@ -41,7 +41,7 @@ class DirectWalPushTest {
 
     private Reading picocli(Map<String, String> env, String... args) {
         Context ctx = context(env);
-        CommandLine cl = new CommandLine(new WaldenCommand(ctx));
+        CommandLine cl = Subcommands.commandLine(ctx, args);
         cl.setDefaultValueProvider(new SettingsProvider(new Settings(env)));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         CommandLine.ParseResult parsed = cl.parseArgs(args);
