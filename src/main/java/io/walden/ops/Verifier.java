@@ -237,7 +237,7 @@ public final class Verifier {
     private TimelineHistory lineageFor(Manifest m, int newest, Map<String, ArchivedWal> byName, List<Problem> problems)
             throws IOException {
         for (int tli = newest; tli > m.timeline(); tli--) {
-            String name = String.format("%08X.history", tli);
+            String name = TimelineHistory.fileName(tli);
             if (!byName.containsKey(name)) {
                 problems.add(new Problem("WAL " + name, "is missing: restores cannot follow timeline " + tli
                         + " (its segments are archived, its history is not)"));

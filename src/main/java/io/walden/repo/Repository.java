@@ -357,7 +357,7 @@ public final class Repository implements AutoCloseable {
         if (timeline <= 1) {
             return TimelineHistory.root(timeline);
         }
-        String name = String.format("%08X.history", timeline);
+        String name = TimelineHistory.fileName(timeline);
         WalFileName file = WalFileName.parse(name).orElseThrow();
         try (ObjectDecoder in = read(ObjectKeys.wal(file))) {
             return TimelineHistory.parse(timeline, new String(in.readAllBytes(), StandardCharsets.UTF_8));

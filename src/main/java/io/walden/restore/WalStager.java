@@ -23,14 +23,23 @@ import java.util.concurrent.TimeUnit;
  * Keeps the WAL a recovery is about to replay ready in a staging folder inside pg_wal, fetched and
  * checked by this (already running) process, so restore_command costs a rename instead of starting a JVM
  * per segment and replay never waits for the repository. A bounded number of segments is staged ahead;
- * one PostgreSQL has moved away frees a place. Whatever is not staged (a history file it probes for, a
- * segment it asks for out of order) the restore_command fetches itself, so staging can only make a
- * restore faster, never change what it replays.
+ * one PostgreSQL has moved away frees a place. Whatever is not staged (a segment it asks for out of order)
+ * the restore_command fetches itself, so staging can only make a restore faster, never change what it replays.
+ *
+ * <p>History files are copied, not moved: PostgreSQL reads the same one more than once. The history files of the
+ * next few timelines, which the repository did not have when the restore started, are answered "not there"
+ * at once: PostgreSQL probes for them when it starts and again when it promotes, each probe otherwise a JVM start.
  */
 final class WalStager implements AutoCloseable {
     static final String FOLDER = "walden-staging";
     private static final int AHEAD = 8;
     private static final int FETCHERS = 2;
+    /** History files, which restore_command copies. */
+    private static final String HISTORY = "history";
+    /** Empty files named after the history files the repository does not have. */
+    private static final String ABSENT = "absent";
+    /** How many timelines above the newest one the repository has are answered "not there". */
+    private static final int ABSENT_TIMELINES = 4;
 
     private final Repository repository;
     private final Path folder;
@@ -58,18 +67,28 @@ final class WalStager implements AutoCloseable {
         DirectoryTree.delete(folder);
         Files.createDirectories(folder);
         OsUser.chown(folder, osUser);
+        for (String sub : List.of(HISTORY, ABSENT)) {
+            Files.createDirectory(folder.resolve(sub));
+            OsUser.chown(folder.resolve(sub), osUser);
+        }
         List<String> histories = wal.stream().filter(w -> w.file().kind() == WalFileName.Kind.HISTORY)
                 .map(w -> w.file().name()).toList();
+        int newest = Math.max(history.timeline(), wal.stream().mapToInt(w -> w.file().timeline()).max().orElse(1));
+        for (int t = newest + 1; t <= newest + ABSENT_TIMELINES; t++) {
+            Files.createFile(folder.resolve(ABSENT).resolve(TimelineHistory.fileName(t)));
+        }
         return new WalStager(repository, folder, ReplayOrder.of(backup, history, wal), histories, osUser);
     }
 
     /**
-     * restore_command: the staged file if there is one, else a fetch. A failed rename (the file just went)
-     * falls back to the fetch too.
+     * restore_command: the staged segment or history file if there is one, "not there" for a history file the
+     * repository does not have, else a fetch. A failed rename or copy (the file just went) falls back to the
+     * fetch too.
      */
     static String restoreCommand(String fetchCommand) {
-        String staged = "pg_wal/" + FOLDER + "/%f";
-        return "{ [ -f " + staged + " ] && mv -f " + staged + " \"%p\"; } || " + fetchCommand;
+        String dir = "pg_wal/" + FOLDER + "/";
+        return "{ [ -f " + dir + "%f ] && mv -f " + dir + "%f \"%p\"; } || { [ -f " + dir + HISTORY + "/%f ] && cp "
+                + dir + HISTORY + "/%f \"%p\"; } || { [ -f " + dir + ABSENT + "/%f ] && exit 1; } || " + fetchCommand;
     }
 
     void start() {
@@ -91,7 +110,7 @@ final class WalStager implements AutoCloseable {
             if (stopped) {
                 return;
             }
-            fetch(h);
+            fetch(h, folder.resolve(HISTORY).resolve(h));
         }
         List<Staged> window = new ArrayList<>();
         int next = 0;
@@ -100,7 +119,7 @@ final class WalStager implements AutoCloseable {
             long fetching = window.stream().filter(w -> !w.fetch().isDone()).count();
             if (next < segments.size() && window.size() < AHEAD && fetching < FETCHERS) {
                 String name = segments.get(next++);
-                window.add(new Staged(name, pool.submit(() -> fetch(name))));
+                window.add(new Staged(name, pool.submit(() -> fetch(name, folder.resolve(name)))));
                 continue;
             }
             Thread.sleep(20);
@@ -140,9 +159,8 @@ final class WalStager implements AutoCloseable {
         }
     }
 
-    private boolean fetch(String name) {
+    private boolean fetch(String name, Path target) {
         try {
-            Path target = folder.resolve(name);
             if (!new WalFetcher(repository).fetch(name, target, false)) {
                 return false;
             }

@@ -16,6 +16,11 @@ public record TimelineHistory(int timeline, List<Switch> ancestors) {
         ancestors = List.copyOf(ancestors);
     }
 
+    /** The name of timeline {@code timeline}'s history file, e.g. "00000002.history". */
+    public static String fileName(int timeline) {
+        return String.format("%08X.history", timeline);
+    }
+
     public static TimelineHistory root(int timeline) {
         return new TimelineHistory(timeline, List.of());
     }

@@ -53,7 +53,7 @@ record WalRange(List<SegmentName> segments, Optional<SegmentName> missing) {
     private static TimelineHistory lineage(Repository repository, Manifest backup, int newest, Set<String> archived)
             throws IOException {
         for (int tli = newest; tli > backup.timeline(); tli--) {
-            if (archived.contains(String.format("%08X.history", tli))) {
+            if (archived.contains(TimelineHistory.fileName(tli))) {
                 TimelineHistory h = repository.history(tli);
                 if (h.contains(backup.timeline(), backup.stopLsn())) {
                     return h;

@@ -1,5 +1,6 @@
 package io.walden.wal.stream;
 
+import io.walden.wal.TimelineHistory;
 import io.walden.repo.Repository;
 import io.walden.wal.Lsn;
 import io.walden.wal.SegmentName;
@@ -123,7 +124,7 @@ public final class WalStreamer {
         if (tli <= 1) {
             return;
         }
-        String name = String.format("%08X.history", tli);
+        String name = TimelineHistory.fileName(tli);
         if (repository.storage().stat(io.walden.repo.ObjectKeys.wal(io.walden.wal.WalFileName.parse(name).orElseThrow())).isPresent()) {
             return;
         }
