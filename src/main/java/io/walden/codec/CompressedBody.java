@@ -21,10 +21,12 @@ import java.util.concurrent.Executor;
 public record CompressedBody(Compression compression, byte[] compressed, int compressedLength, ObjectTrailer trailer) {
 
     /**
-     * Compresses {@code plain[0, length)} with {@code compression} at {@code level} on one task of {@code cpu} and
-     * hashes it on another. {@code plain} must not change until the result is complete.
+     * Compresses {@code plain[0, length)} with {@code compression} at {@code level} on one task of {@code cpu} (and,
+     * with {@code workers} above 1, that many threads of zstd's own) and hashes it on another. {@code plain} must not
+     * change until the result is complete.
      */
-    static CompletableFuture<CompressedBody> of(byte[] plain, int length, Compression compression, int level, Executor cpu) {
+    static CompletableFuture<CompressedBody> of(byte[] plain, int length, Compression compression, int level, int workers,
+                                                Executor cpu) {
         CompletableFuture<byte[]> sha = CompletableFuture.supplyAsync(() -> {
             MessageDigest digest = Digests.sha256();
             digest.update(plain, 0, length);
@@ -32,7 +34,7 @@ public record CompressedBody(Compression compression, byte[] compressed, int com
         }, cpu);
         CompletableFuture<Buffer> packed = CompletableFuture.supplyAsync(() -> {
             Buffer out = new Buffer(Math.max(4096, length / 4));
-            try (OutputStream compressor = compression.compress(out, level, 0)) {
+            try (OutputStream compressor = compression.compress(out, level, workers)) {
                 compressor.write(plain, 0, length);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

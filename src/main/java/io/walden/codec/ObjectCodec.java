@@ -52,7 +52,7 @@ public record ObjectCodec(Compression compression, int level, Optional<Keyring> 
      * change until the result is complete.
      */
     public java.util.concurrent.CompletableFuture<CompressedBody> compress(byte[] plain, int length, java.util.concurrent.Executor cpu) {
-        return CompressedBody.of(plain, length, compression, level, cpu);
+        return CompressedBody.of(plain, length, compression, level, workers, cpu);
     }
 
     /** Writes the object {@code objectKey} with this metadata and a body compressed by {@link #compress}. */

@@ -64,6 +64,27 @@ class CompressedBodyTest {
         }
     }
 
+    @Test
+    void onSeveralThreadsTheBodyIsStillWhatTheStreamingEncoderWritesAndDecodes() throws IOException {
+        ObjectCodec codec = ObjectCodec.defaults().withWorkers(2);
+        byte[] plain = segmentLike(16 << 20); // several of zstd's jobs
+        ExecutorService cpu = Executors.newFixedThreadPool(2);
+        try {
+            ByteArrayOutputStream ahead = new ByteArrayOutputStream();
+            codec.write(ahead, KEY, META, codec.compress(plain, plain.length, cpu).join());
+            ByteArrayOutputStream streamed = new ByteArrayOutputStream();
+            try (ObjectEncoder encoder = codec.encoder(streamed, KEY, META)) {
+                encoder.write(plain);
+            }
+            assertThat(ahead.toByteArray()).isEqualTo(streamed.toByteArray());
+            try (ObjectDecoder in = codec.decoder(new ByteArrayInputStream(ahead.toByteArray()), KEY)) {
+                assertThat(in.readAllBytes()).isEqualTo(plain);
+            }
+        } finally {
+            cpu.shutdown();
+        }
+    }
+
     /** Pages of mostly zeros with some varied bytes, like a WAL segment: compressible, not trivially. */
     private static byte[] segmentLike(int length) {
         byte[] b = new byte[length];
