@@ -223,7 +223,8 @@ public final class Backuper {
     }
 
     private void waitForWal(SegmentName first, SegmentName last) throws IOException {
-        Instant deadline = Instant.now().plus(options.archiveTimeout());
+        Instant start = Instant.now();
+        Instant deadline = start.plus(options.archiveTimeout());
         SegmentName missing = first;
         while (true) {
             missing = firstMissing(missing, last);
@@ -237,7 +238,9 @@ public final class Backuper {
                                 + repository.location() + " wal-push %p'");
             }
             try {
-                Thread.sleep(200);
+                // the last segment is usually archived a few hundred ms after the backup stops: look often then,
+                // seldom when archiving is slow (each look lists a folder, a request on object storage)
+                Thread.sleep(Duration.between(start, Instant.now()).toSeconds() < 5 ? 50 : 250);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new WaldenException("backup interrupted while waiting for WAL", null);
