@@ -23,8 +23,6 @@ public final class ObjectDecoder extends InputStream {
     private final ChunkedInputStream chunks;
     private final InputStream body;
     private final MessageDigest digest = Digests.sha256();
-    /** False once the caller hashes the plaintext itself ({@link #hashElsewhere()}). */
-    private boolean hashHere = true;
     private long length;
     private ObjectTrailer trailer;
 
@@ -79,21 +77,6 @@ public final class ObjectDecoder extends InputStream {
         return header;
     }
 
-    /**
-     * For a caller that hands what it reads to another thread anyway (a file writer): that thread updates the
-     * returned digest with every byte read, in order, and the check at the end of the body uses it. Hashing there
-     * instead of here lets decompressing and hashing a large file run on two cores. The caller must have finished
-     * updating (joined that thread) before reading past the end; the length is still counted here, so bytes the
-     * caller skips make the check fail, never pass.
-     */
-    public MessageDigest hashElsewhere() {
-        if (length > 0) {
-            throw new IllegalStateException("hashElsewhere must come before the first read");
-        }
-        hashHere = false;
-        return digest;
-    }
-
     @Override
     public int read() throws IOException {
         byte[] one = new byte[1];
@@ -130,9 +113,7 @@ public final class ObjectDecoder extends InputStream {
             end();
             return -1;
         }
-        if (hashHere) {
-            digest.update(b, off, n);
-        }
+        digest.update(b, off, n);
         length += n;
         return n;
     }

@@ -1,6 +1,5 @@
 package io.walden.restore;
 
-import java.security.MessageDigest;
 import io.walden.error.WaldenException;
 
 import java.io.IOException;
@@ -10,9 +9,9 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
 /**
- * Writes one file on a thread of its own, so that decompressing the next megabyte of a large file overlaps
- * with writing (and, given a digest, hashing) this one: a restore is otherwise as slow as the sum of them. A few
- * buffers in flight bound the memory.
+ * Writes one file on a thread of its own, so that decompressing and checking the next megabyte of a large
+ * file overlaps with writing this one: a restore is otherwise as slow as the sum of both. A few buffers
+ * in flight bound the memory.
  */
 final class OverlappedFileWriter implements AutoCloseable {
     private static final int BUFFERS = 4;
@@ -22,14 +21,11 @@ final class OverlappedFileWriter implements AutoCloseable {
     private final BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(BUFFERS);
     private final BlockingQueue<ByteBuffer> full = new ArrayBlockingQueue<>(BUFFERS + 1);
     private final Thread writer;
-    /** Updated with every byte written, in order; null: nothing to hash. */
-    private final MessageDigest digest;
     private volatile IOException failure;
     private boolean closed;
 
-    OverlappedFileWriter(FileChannel channel, int bufferSize, MessageDigest digest) {
+    OverlappedFileWriter(FileChannel channel, int bufferSize) {
         this.channel = channel;
-        this.digest = digest;
         for (int i = 0; i < BUFFERS; i++) {
             free.add(ByteBuffer.allocate(bufferSize));
         }
@@ -70,9 +66,6 @@ final class OverlappedFileWriter implements AutoCloseable {
                 }
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
-                }
-                if (digest != null) {
-                    digest.update(buffer.array(), 0, buffer.limit());
                 }
                 free.put(buffer);
             }

@@ -166,7 +166,7 @@ final class PgdataWriter {
                 }
                 in.skipNBytes(p.offset() - position);
                 boolean hash = !wholeObject && !t.chain().rebuilt() && t.chain().file().sha256() != null;
-                writeFile(in, t.chain().file(), p, buffer, hash, wholeObject);
+                writeFile(in, t.chain().file(), p, buffer, hash);
                 position = p.offset() + p.length();
             }
             ObjectTrailer trailer = in.verifyToEnd();
@@ -178,19 +178,12 @@ final class PgdataWriter {
         }
     }
 
-    /**
-     * {@code hash}: check the file against its own checksum; {@code wholeObject}: the file is all of the object
-     * {@code in}, whose checksum is then the file's.
-     */
-    private void writeFile(ObjectDecoder in, FileEntry f, Piece piece, byte[] buffer, boolean hash, boolean wholeObject)
-            throws IOException {
+    private void writeFile(ObjectDecoder in, FileEntry f, Piece piece, byte[] buffer, boolean hash) throws IOException {
         Path target = target(f.path());
         MessageDigest digest = hash ? Digests.sha256() : null;
         try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
             if (piece.length() >= OVERLAP_FROM) {
-                // the writer thread, which mostly waits for the kernel, hashes the object for the decoder's check
-                MessageDigest objectDigest = wholeObject ? in.hashElsewhere() : null;
-                try (OverlappedFileWriter writer = new OverlappedFileWriter(out, buffer.length, objectDigest)) {
+                try (OverlappedFileWriter writer = new OverlappedFileWriter(out, buffer.length)) {
                     copy(in, f, piece, buffer, digest, writer::write);
                 }
             } else {

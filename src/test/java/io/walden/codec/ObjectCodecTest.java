@@ -173,42 +173,6 @@ class ObjectCodecTest {
         assertThat(ObjectTrailer.parse(tail)).isNull();
     }
 
-    // ---- hashed by the caller ----------------------------------------------------------------------
-
-    /** Reads the whole object, the caller hashing {@code hashed} bytes of each read (all when it equals the read). */
-    private static void readHashingElsewhere(byte[] object, java.util.function.IntUnaryOperator hashed) throws IOException {
-        try (ObjectDecoder in = ObjectDecoder.open(new ByteArrayInputStream(object), NAME)) {
-            java.security.MessageDigest digest = in.hashElsewhere();
-            byte[] buffer = new byte[64 * 1024];
-            int n;
-            while ((n = in.read(buffer, 0, buffer.length)) > 0) {
-                digest.update(buffer, 0, hashed.applyAsInt(n));
-            }
-            in.verifyToEnd();
-        }
-    }
-
-    @Test
-    void aCallerHashingWhatItReadsPassesTheCheckAndOneThatMissesBytesFails() throws IOException {
-        byte[] object = encode(Compression.ZSTD, META, random(300_000, 8)).bytes();
-        readHashingElsewhere(object, n -> n);
-
-        assertThatThrownBy(() -> readHashingElsewhere(object, n -> n - 1)).isInstanceOf(CorruptObjectException.class)
-                .hasMessage(NAME + " fails its checksum: its content is not what was written");
-
-        byte[] damaged = object.clone();
-        damaged[damaged.length - 100] ^= 0x01; // in the body, before the trailer
-        assertThatThrownBy(() -> readHashingElsewhere(damaged, n -> n)).isInstanceOf(CorruptObjectException.class);
-    }
-
-    @Test
-    void hashingElsewhereMustBeChosenBeforeTheFirstRead() throws IOException {
-        try (ObjectDecoder in = ObjectDecoder.open(new ByteArrayInputStream(encode(Compression.NONE, META, random(10, 1)).bytes()), NAME)) {
-            assertThat(in.read()).isNotNegative();
-            assertThatThrownBy(in::hashElsewhere).isInstanceOf(IllegalStateException.class);
-        }
-    }
-
     // ---- corruption ----------------------------------------------------------------------------
 
     @Test
