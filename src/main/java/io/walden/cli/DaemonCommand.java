@@ -105,12 +105,13 @@ final class DaemonCommand implements Callable<Integer> {
 
     /** A schedule whose options walden would refuse is found now, not at 2 AM: its command line is parsed here. */
     private void checkArguments(Schedule s) {
-        List<String> args = new ArrayList<>(List.of("--repo", "/"));
-        args.addAll(s.commandLine());
+        List<String> line = new ArrayList<>(List.of("--repo", "/"));
+        line.addAll(s.commandLine());
+        String[] args = line.toArray(String[]::new);
         PrintStream sink = new PrintStream(OutputStream.nullOutputStream());
-        CommandLine cl = Subcommands.commandLine(new Context(Map.of(), sink, sink), args.toArray(String[]::new));
+        CommandLine cl = Subcommands.commandLine(new Context(Map.of(), sink, sink), args);
         try {
-            cl.parseArgs(args.toArray(String[]::new));
+            cl.parseArgs(args);
         } catch (CommandLine.ParameterException e) {
             throw new UsageException("schedule '" + s.name() + "': walden " + String.join(" ", s.commandLine()) + ": "
                     + e.getMessage(), "fix its args in the config file; 'walden " + s.job().command() + " --help' lists them");

@@ -4,6 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -39,10 +40,7 @@ final class Subcommands {
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.startsWith("-")) {
-                String name = arg.startsWith("--") && !arg.contains("=") ? arg.substring(2) : null;
-                if (name != null && DirectWalPush.GLOBAL_VALUES.contains(name) && !name.equals("s3-path-style")) {
-                    i++; // its value
-                } else if ("s3-path-style".equals(name) && i + 1 < args.length && BOOLEANS.contains(args[i + 1].toLowerCase())) {
+                if (takesNextArgument(arg, i + 1 < args.length ? args[i + 1] : null)) {
                     i++;
                 }
                 continue;
@@ -57,5 +55,17 @@ final class Subcommands {
         return Optional.empty();
     }
 
-    private static final Set<String> BOOLEANS = Set.of("true", "false");
+    /** Whether global option {@code arg}, written without "=", has {@code next} as its value. */
+    private static boolean takesNextArgument(String arg, String next) {
+        if (!arg.startsWith("--") || arg.contains("=") || next == null) {
+            return false;
+        }
+        String name = arg.substring(2);
+        if (name.equals(PATH_STYLE)) { // its value is optional: only a boolean after it is one
+            return Set.of("true", "false").contains(next.toLowerCase(Locale.ROOT));
+        }
+        return DirectWalPush.GLOBAL_VALUES.contains(name);
+    }
+
+    private static final String PATH_STYLE = "s3-path-style";
 }

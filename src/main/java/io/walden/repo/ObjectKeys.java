@@ -1,5 +1,6 @@
 package io.walden.repo;
 
+import io.walden.wal.TimelineHistory;
 import io.walden.wal.WalFileName;
 
 /** Where each kind of object lives in a repository (format v1). */
@@ -35,6 +36,11 @@ public final class ObjectKeys {
     /** The block hashes of the file stored in data object {@code objectName}; see BlockMap. */
     public static String backupBlockMap(String backupId, String objectName) {
         return BACKUPS + backupId + "/maps/" + objectName;
+    }
+
+    /** Timeline {@code timeline}'s history file, e.g. wal/00000002.history. */
+    public static String timelineHistory(int timeline) {
+        return wal(WalFileName.parse(TimelineHistory.fileName(timeline)).orElseThrow());
     }
 
     /** History files sit at the top of wal/; segments in folders named by timeline and log number. */

@@ -357,9 +357,7 @@ public final class Repository implements AutoCloseable {
         if (timeline <= 1) {
             return TimelineHistory.root(timeline);
         }
-        String name = TimelineHistory.fileName(timeline);
-        WalFileName file = WalFileName.parse(name).orElseThrow();
-        try (ObjectDecoder in = read(ObjectKeys.wal(file))) {
+        try (ObjectDecoder in = read(ObjectKeys.timelineHistory(timeline))) {
             return TimelineHistory.parse(timeline, new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (ObjectNotFoundException e) {
             return TimelineHistory.root(timeline);

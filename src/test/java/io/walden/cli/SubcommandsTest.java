@@ -19,6 +19,8 @@ class SubcommandsTest {
         assertThat(Subcommands.named(new String[]{"--repo=/r", "--debug", "list"})).contains(ListCommand.class);
         assertThat(Subcommands.named(new String[]{"--s3-path-style", "verify"})).contains(VerifyCommand.class);
         assertThat(Subcommands.named(new String[]{"--s3-path-style", "false", "verify"})).contains(VerifyCommand.class);
+        assertThat(Subcommands.named(new String[]{"--s3-path-style", "TRUE", "verify"})).contains(VerifyCommand.class);
+        assertThat(Subcommands.named(new String[]{"--s3-path-style=true", "--compression", "lz4", "backup"})).contains(BackupCommand.class);
         assertThat(Subcommands.named(new String[]{"key", "list"})).contains(KeyCommand.class);
     }
 

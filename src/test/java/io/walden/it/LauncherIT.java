@@ -42,5 +42,23 @@ class LauncherIT {
         assertThat(second.out()).as("walden's own classes come from the archive")
                 .containsPattern("io\\.walden\\.cli\\.Main source: shared objects file \\(top\\)");
         assertThat(Files.getLastModifiedTime(archive)).as("used, not made again").isEqualTo(made);
+
+        // an option's value that happens to be a command's name does not make it the command
+        Map<String, FileTime> backupArchives = archives(target, "walden-backup-java" + major + "-");
+        ScriptRun third = ScriptRun.bash("bin/walden", Map.of(), "--repo", "backup", "version");
+        assertThat(third.exit()).as(third.toString()).isZero();
+        assertThat(archives(target, "walden-backup-java" + major + "-")).isEqualTo(backupArchives);
+        assertThat(Files.getLastModifiedTime(archive)).as("the version archive served it").isEqualTo(made);
+    }
+
+    /** The archives in {@code dir} whose names start so, with their times. */
+    private static Map<String, FileTime> archives(Path dir, String prefix) throws java.io.IOException {
+        Map<String, FileTime> out = new java.util.TreeMap<>();
+        try (var files = Files.list(dir)) {
+            for (Path p : files.filter(f -> f.getFileName().toString().startsWith(prefix)).toList()) {
+                out.put(p.getFileName().toString(), Files.getLastModifiedTime(p));
+            }
+        }
+        return out;
     }
 }

@@ -3,12 +3,14 @@ package io.walden.ops.daemon;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.walden.error.UsageException;
+import io.walden.error.WaldenException;
 import io.walden.ops.metrics.RepositorySnapshot;
 import io.walden.repo.Json;
 import io.walden.wal.stream.StreamStats;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -57,8 +59,8 @@ public final class DaemonHttp implements AutoCloseable {
         HttpServer server;
         try {
             server = HttpServer.create(address, 16);
-        } catch (java.net.BindException e) {
-            throw new io.walden.error.WaldenException("cannot listen on " + address.getHostString() + ":" + address.getPort()
+        } catch (BindException e) {
+            throw new WaldenException("cannot listen on " + address.getHostString() + ":" + address.getPort()
                     + ": " + e.getMessage(), "another program (another daemon?) holds it; pick a free address with --http or 'http:' in the config");
         }
         DaemonHttp http = new DaemonHttp(server, state);

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The drills and restores of a repository, one object each under {@code events/}, written like every other
@@ -48,10 +49,7 @@ public final class EventLog {
             if (!info.key().endsWith(".json")) {
                 continue;
             }
-            RecoveryEvent e;
-            try (ObjectDecoder in = repository.read(info.key())) {
-                e = Json.mapper().readValue(in.readAllBytes(), RecoveryEvent.class);
-            }
+            RecoveryEvent e = read(info.key());
             if (since.isEmpty() || !e.started().isBefore(since.get())) {
                 out.add(e);
             }
@@ -65,15 +63,15 @@ public final class EventLog {
      * says which it is (a process that asks every 30 seconds must not read the whole history each time).
      */
     public Optional<RecoveryEvent> latest(String kind) throws IOException {
-        java.util.regex.Pattern name = java.util.regex.Pattern.compile(
-                java.util.regex.Pattern.quote(PREFIX) + "\\d{8}T\\d{9}Z-" + java.util.regex.Pattern.quote(kind) + "(-\\d+)?\\.json");
+        Pattern name = Pattern.compile(Pattern.quote(PREFIX) + "\\d{8}T\\d{9}Z-" + Pattern.quote(kind) + "(-\\d+)?\\.json");
         Optional<String> newest = repository.storage().list(PREFIX).stream().map(ObjectInfo::key)
                 .filter(k -> name.matcher(k).matches()).max(Comparator.naturalOrder());
-        if (newest.isEmpty()) {
-            return Optional.empty();
-        }
-        try (ObjectDecoder in = repository.read(newest.get())) {
-            return Optional.of(Json.mapper().readValue(in.readAllBytes(), RecoveryEvent.class));
+        return newest.isEmpty() ? Optional.empty() : Optional.of(read(newest.get()));
+    }
+
+    private RecoveryEvent read(String key) throws IOException {
+        try (ObjectDecoder in = repository.read(key)) {
+            return Json.mapper().readValue(in.readAllBytes(), RecoveryEvent.class);
         }
     }
 }

@@ -8,10 +8,12 @@ import io.walden.wal.decode.SegmentSummary;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -34,13 +36,17 @@ public final class SummaryCache implements RecoveryStatus.SummarySource {
     @Override
     public synchronized Map<String, SegmentSummary> of(List<ArchivedWal> wal) throws IOException {
         Set<String> present = new HashSet<>();
-        List<ArchivedWal> unread = wal.stream()
-                .filter(w -> w.file().kind() == WalFileName.Kind.SEGMENT || w.file().kind() == WalFileName.Kind.PARTIAL)
-                .filter(w -> {
-                    present.add(w.file().name());
-                    Entry e = entries.get(w.file().name());
-                    return e == null || e.storedSize() != w.storedSize() || !java.util.Objects.equals(e.archived(), w.archived());
-                }).toList();
+        List<ArchivedWal> unread = new ArrayList<>();
+        for (ArchivedWal w : wal) {
+            if (w.file().kind() != WalFileName.Kind.SEGMENT && w.file().kind() != WalFileName.Kind.PARTIAL) {
+                continue;
+            }
+            present.add(w.file().name());
+            Entry e = entries.get(w.file().name());
+            if (e == null || e.storedSize() != w.storedSize() || !Objects.equals(e.archived(), w.archived())) {
+                unread.add(w);
+            }
+        }
         Map<String, SegmentSummary> fresh = repository.walSummaries(unread);
         for (ArchivedWal w : unread) {
             entries.put(w.file().name(), new Entry(w.storedSize(), w.archived(), fresh.get(w.file().name())));

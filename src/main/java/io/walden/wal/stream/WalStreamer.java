@@ -1,9 +1,10 @@
 package io.walden.wal.stream;
 
-import io.walden.wal.TimelineHistory;
+import io.walden.repo.ObjectKeys;
 import io.walden.repo.Repository;
 import io.walden.wal.Lsn;
 import io.walden.wal.SegmentName;
+import io.walden.wal.TimelineHistory;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -121,17 +122,14 @@ public final class WalStreamer {
      * without it a restore cannot follow the timeline this WAL is on.
      */
     private void storeHistory(Connection replication, int tli) throws SQLException, IOException {
-        if (tli <= 1) {
-            return;
-        }
-        String name = TimelineHistory.fileName(tli);
-        if (repository.storage().stat(io.walden.repo.ObjectKeys.wal(io.walden.wal.WalFileName.parse(name).orElseThrow())).isPresent()) {
+        if (tli <= 1 || repository.storage().stat(ObjectKeys.timelineHistory(tli)).isPresent()) {
             return;
         }
         Optional<byte[]> content = source.timelineHistory(replication, tli);
         if (content.isEmpty()) {
             return;
         }
+        String name = TimelineHistory.fileName(tli);
         java.nio.file.Files.createDirectories(staging);
         java.nio.file.Path file = staging.resolve(name);
         java.nio.file.Files.write(file, content.get());
