@@ -12,6 +12,7 @@ import io.walden.wal.archive.WalFetcher;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -159,14 +160,22 @@ final class WalStager implements AutoCloseable {
         }
     }
 
+    /**
+     * Fetches under a name restore_command never asks for and gives it to the server's user before renaming it
+     * into place: restore_command may take a file the moment its name appears, and a file it moved while still
+     * root's would be one recovery cannot open.
+     */
     private boolean fetch(String name, Path target) {
+        Path unpublished = target.resolveSibling("." + name + ".staging");
         try {
-            if (!new WalFetcher(repository).fetch(name, target, false)) {
+            if (!new WalFetcher(repository).fetch(name, unpublished, false)) {
                 return false;
             }
-            OsUser.chown(target, osUser);
+            OsUser.chown(unpublished, osUser);
+            Files.move(unpublished, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return true;
         } catch (IOException | RuntimeException e) {
+            unpublished.toFile().delete();
             return false; // restore_command fetches it itself and reports what is wrong
         }
     }

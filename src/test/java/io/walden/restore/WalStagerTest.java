@@ -66,8 +66,13 @@ class WalStagerTest {
         assertThat(restore("00000003.history")).isEqualTo(1);
         assertThat(pgdata.resolve("fetched.txt")).doesNotExist();
 
+        // a segment still being fetched (or given to the server's user) is not taken before it is renamed into place
+        Files.writeString(staging.resolve(".000000010000000000000005.staging"), "half");
+        assertThat(restore("000000010000000000000005")).isEqualTo(1);
+        assertThat(pgdata.resolve("pg_wal/RECOVERYXLOG")).doesNotExist();
+
         assertThat(restore("000000010000000000000004")).isEqualTo(1);
         assertThat(restore("00000004.history")).isEqualTo(1);
-        assertThat(pgdata.resolve("fetched.txt")).hasContent("000000010000000000000004\n00000004.history");
+        assertThat(pgdata.resolve("fetched.txt")).hasContent("000000010000000000000005\n000000010000000000000004\n00000004.history");
     }
 }
