@@ -1,6 +1,7 @@
 package io.walden.restore;
 
 import io.walden.error.WaldenException;
+import io.walden.storage.FlushChaser;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,13 +12,14 @@ import java.util.concurrent.BlockingQueue;
 /**
  * Writes one file on a thread of its own, so that decompressing and checking the next megabyte of a large
  * file overlaps with writing this one: a restore is otherwise as slow as the sum of both. A few buffers
- * in flight bound the memory.
+ * in flight bound the memory. The file is flushed to disk as it grows ({@link FlushChaser}).
  */
 final class OverlappedFileWriter implements AutoCloseable {
     private static final int BUFFERS = 4;
     private static final ByteBuffer END = ByteBuffer.allocate(0);
 
     private final FileChannel channel;
+    private final FlushChaser chaser;
     private final BlockingQueue<ByteBuffer> free = new ArrayBlockingQueue<>(BUFFERS);
     private final BlockingQueue<ByteBuffer> full = new ArrayBlockingQueue<>(BUFFERS + 1);
     private final Thread writer;
@@ -26,6 +28,7 @@ final class OverlappedFileWriter implements AutoCloseable {
 
     OverlappedFileWriter(FileChannel channel, int bufferSize) {
         this.channel = channel;
+        this.chaser = new FlushChaser(channel);
         for (int i = 0; i < BUFFERS; i++) {
             free.add(ByteBuffer.allocate(bufferSize));
         }
@@ -40,7 +43,10 @@ final class OverlappedFileWriter implements AutoCloseable {
         put(buffer);
     }
 
-    /** Waits until everything is written (not flushed to disk); the channel stays the caller's to close. */
+    /**
+     * Waits until everything is written and most of it flushed to disk (the caller flushes the rest); the
+     * channel stays the caller's to close.
+     */
     @Override
     public void close() throws IOException {
         if (closed) {
@@ -55,6 +61,7 @@ final class OverlappedFileWriter implements AutoCloseable {
             throw new WaldenException("restore interrupted", null);
         }
         check();
+        chaser.finish();
     }
 
     private void drain() {
@@ -64,9 +71,11 @@ final class OverlappedFileWriter implements AutoCloseable {
                 if (buffer == END) {
                     return;
                 }
+                int length = buffer.remaining();
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);
                 }
+                chaser.wrote(length);
                 free.put(buffer);
             }
         } catch (IOException e) {

@@ -138,13 +138,22 @@ public final class LocalStorage implements Storage {
         private final Path temp;
         private final FileChannel channel;
         private final OutputStream stream;
+        private final FlushChaser chaser;
         private boolean done;
 
         LocalPendingObject(Path target, Path temp, FileChannel channel) {
             this.target = target;
             this.temp = temp;
             this.channel = channel;
+            FlushChaser chaser = new FlushChaser(channel);
+            this.chaser = chaser;
             this.stream = new BufferedOutputStream(Channels.newOutputStream(channel), 256 * 1024) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    super.write(b, off, len);
+                    chaser.wrote(len);
+                }
+
                 @Override
                 public void close() throws IOException {
                     flush(); // closing the stream must not close the channel before commit
@@ -162,6 +171,7 @@ public final class LocalStorage implements Storage {
                 throw new IllegalStateException("object already committed or aborted: " + target);
             }
             stream.flush();
+            chaser.finish();
             channel.force(true);
             channel.close();
             Files.setPosixFilePermissions(temp, FILE_MODE);
