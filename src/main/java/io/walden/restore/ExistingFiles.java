@@ -17,9 +17,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 
@@ -44,18 +48,21 @@ final class ExistingFiles {
     }
 
     List<Chain> changed(List<Chain> chains, Function<Chain, Path> target) throws IOException {
+        // largest first: the longest check started last would run alone while the other threads idle
+        List<Chain> bySize = new ArrayList<>(chains);
+        bySize.sort(Comparator.comparingLong((Chain c) -> c.file().size()).reversed());
         List<Callable<Boolean>> checks = new ArrayList<>();
-        for (Chain c : chains) {
+        for (Chain c : bySize) {
             checks.add(() -> matches(target.apply(c), c.file()));
         }
         List<Boolean> same = ParallelTasks.all(jobs, checks, "restore");
-        List<Chain> out = new ArrayList<>();
-        for (int i = 0; i < chains.size(); i++) {
+        Set<Chain> differ = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (int i = 0; i < bySize.size(); i++) {
             if (!same.get(i)) {
-                out.add(chains.get(i));
+                differ.add(bySize.get(i));
             }
         }
-        return out;
+        return chains.stream().filter(differ::contains).toList();
     }
 
     private boolean matches(Path file, FileEntry f) throws IOException {

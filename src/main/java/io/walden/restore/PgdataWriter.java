@@ -122,7 +122,10 @@ final class PgdataWriter {
                 }
             }
             boolean first = phase == 0;
-            runAll(byObject.values().stream().<Callable<Void>>map(tasks -> () -> {
+            // largest object first: it is the longest task, and started after the small ones it would finish alone
+            List<List<Task>> objects = new ArrayList<>(byObject.values());
+            objects.sort(Comparator.comparingLong(PgdataWriter::bytes).reversed());
+            runAll(objects.stream().<Callable<Void>>map(tasks -> () -> {
                 if (first) {
                     writeWholeFiles(tasks);
                 } else {
@@ -148,6 +151,10 @@ final class PgdataWriter {
             fsyncDirectory(pendingControl.getParent());
         }
         return kept;
+    }
+
+    private static long bytes(List<Task> tasks) {
+        return tasks.stream().mapToLong(t -> t.piece().length()).sum();
     }
 
     /** Files that are whole in an object (the first piece of every chain), read in one pass over it. */
