@@ -254,10 +254,10 @@ public final class Repository implements AutoCloseable {
         try (ObjectDecoder in = read(ObjectKeys.manifest(backupId))) {
             ByteArrayOutputStream buf = new ByteArrayOutputStream();
             in.transferTo(buf);
-            return Json.mapper().readValue(buf.toByteArray(), Manifest.class);
-        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            return ManifestReader.read(buf.toByteArray());
+        } catch (ManifestReader.InvalidManifest e) {
             String key = ObjectKeys.manifest(backupId);
-            throw new io.walden.error.CorruptObjectException(key + " is not a valid manifest (" + e.getOriginalMessage()
+            throw new io.walden.error.CorruptObjectException(key + " is not a valid manifest (" + e.getMessage()
                     + "): backup " + backupId + " cannot be used",
                     "move " + ObjectKeys.BACKUPS + backupId + "/ out of the repository, then run 'walden verify --all'");
         }
