@@ -1,41 +1,42 @@
 package io.walden.repo;
 
 /**
- * Compact JSON written field by field, for the few documents written on wal-push's path where starting Jackson
- * would cost more than the work itself. Values: text, numbers, booleans, and anything whose {@code toString()}
- * is its JSON text content (LSNs, instants, written as strings); null is written as null.
+ * Compact JSON written field by field, for the few documents written where starting Jackson's data binding
+ * would cost more than the work itself (wal-push's metadata, a restore's journal). Values: text, numbers,
+ * booleans, and anything whose {@code toString()} is its JSON text content (LSNs, instants, enums, written as
+ * strings); null is written as null.
  */
-final class JsonText {
+public final class JsonText {
     private final StringBuilder out = new StringBuilder(512);
     private boolean first = true;
 
-    JsonText begin() {
+    public JsonText begin() {
         separate();
         out.append('{');
         first = true;
         return this;
     }
 
-    JsonText end() {
+    public JsonText end() {
         out.append('}');
         first = false;
         return this;
     }
 
-    JsonText beginArray() {
+    public JsonText beginArray() {
         separate();
         out.append('[');
         first = true;
         return this;
     }
 
-    JsonText endArray() {
+    public JsonText endArray() {
         out.append(']');
         first = false;
         return this;
     }
 
-    JsonText key(String name) {
+    public JsonText key(String name) {
         separate();
         string(name);
         out.append(':');
@@ -43,14 +44,20 @@ final class JsonText {
         return this;
     }
 
-    JsonText nullValue() {
+    public JsonText nullValue() {
         out.append("null");
         first = false;
         return this;
     }
 
-    JsonText field(String name, Object value) {
+    public JsonText field(String name, Object value) {
         key(name);
+        return value(value);
+    }
+
+    /** A value on its own: an element of an array. */
+    public JsonText value(Object value) {
+        separate();
         if (value == null) {
             out.append("null");
         } else if (value instanceof Number || value instanceof Boolean) {

@@ -255,7 +255,7 @@ public final class Repository implements AutoCloseable {
             ByteArrayOutputStream buf = new ByteArrayOutputStream();
             in.transferTo(buf);
             return ManifestReader.read(buf.toByteArray());
-        } catch (ManifestReader.InvalidManifest e) {
+        } catch (JsonCursor.InvalidJson e) {
             String key = ObjectKeys.manifest(backupId);
             throw new io.walden.error.CorruptObjectException(key + " is not a valid manifest (" + e.getMessage()
                     + "): backup " + backupId + " cannot be used",

@@ -68,7 +68,7 @@ class ManifestReaderTest {
     @Test
     void aDamagedManifestIsRefusedSayingWhereAndWhy() {
         assertThatThrownBy(() -> ManifestReader.read("{\"format\": 2, \"id\": ".getBytes(StandardCharsets.UTF_8)))
-                .isInstanceOf(ManifestReader.InvalidManifest.class);
+                .isInstanceOf(JsonCursor.InvalidJson.class);
         assertThatThrownBy(() -> ManifestReader.read("{\"files\": [{\"path\": \"a\", \"size\": \"big\"}]}".getBytes(StandardCharsets.UTF_8)))
                 .hasMessageContaining("expected a whole number, found a string at field 'size'");
         assertThatThrownBy(() -> ManifestReader.read("{\"stopLsn\": \"nowhere\"}".getBytes(StandardCharsets.UTF_8)))
@@ -78,6 +78,6 @@ class ManifestReaderTest {
         assertThatThrownBy(() -> ManifestReader.read("[]".getBytes(StandardCharsets.UTF_8)))
                 .hasMessageContaining("expected an object, found an array");
         assertThatThrownBy(() -> ManifestReader.read("{} {}".getBytes(StandardCharsets.UTF_8)))
-                .hasMessageContaining("more content after the manifest");
+                .hasMessageContaining("more content after the end");
     }
 }

@@ -45,5 +45,17 @@ class WalMetadataTest {
         String byHand = WalMetadata.json("000000010000000000000001", Optional.of(quiet));
         assertThat(Json.mapper().readTree(byHand))
                 .isEqualTo(Json.mapper().readTree(jackson(new WalMetadata("wal", "000000010000000000000001", quiet))));
+        assertThat(WalMetadata.parse(byHand)).contains(new WalMetadata("wal", "000000010000000000000001", quiet));
+        assertThat(WalMetadata.parse(none)).contains(new WalMetadata("wal", "00000002.history", null));
+    }
+
+    @Test
+    void metadataWaldenDoesNotUnderstandReadsAsNone() {
+        assertThat(WalMetadata.parse("")).isEmpty();
+        assertThat(WalMetadata.parse("{\"type\": \"wal\", \"name\": ")).isEmpty();
+        assertThat(WalMetadata.parse("{\"summary\": {\"end\": {\"reason\": \"GONE_FISHING\"}}}")).isEmpty();
+        assertThat(WalMetadata.parse("{\"summary\": {\"records\": \"many\"}}")).isEmpty();
+        assertThat(WalMetadata.parse("{\"type\": \"wal\", \"name\": \"x\", \"later\": [{}], \"summary\": null}"))
+                .contains(new WalMetadata("wal", "x", null));
     }
 }

@@ -32,7 +32,7 @@ public final class EventLog {
 
     /** Stores the event; a second event of the same kind in the same millisecond gets its own object. */
     public String record(RecoveryEvent event) throws IOException {
-        byte[] json = Json.mapper().writeValueAsBytes(event);
+        byte[] json = event.json().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         String base = PREFIX + NAME.format(event.started()) + "-" + event.kind();
         for (int n = 1; ; n++) {
             String key = base + (n == 1 ? "" : "-" + n) + ".json";
