@@ -47,6 +47,26 @@ public record CatalogSnapshot(Instant taken, Lsn lsn, List<Database> databases, 
 
     public record Index(long oid, String name, long fileNumber) {}
 
+    /** Written by hand, as data binding writes it: a backup writes one, and data binding's first use costs a tenth of a second. */
+    String json() {
+        JsonText json = new JsonText().begin().field("taken", taken).field("lsn", lsn).key("databases").beginArray();
+        for (Database d : databases) {
+            json.begin().field("oid", d.oid()).field("name", d.name()).key("tables").beginArray();
+            for (Table t : d.tables()) {
+                json.begin().field("oid", t.oid()).field("schema", t.schema()).field("name", t.name()).field("kind", t.kind())
+                        .field("fileNumber", t.fileNumber()).field("toastFileNumber", t.toastFileNumber()).key("indexes").beginArray();
+                for (Index i : t.indexes()) {
+                    json.begin().field("oid", i.oid()).field("name", i.name()).field("fileNumber", i.fileNumber()).end();
+                }
+                json.endArray().field("rows", t.rows()).field("bytes", t.bytes()).end();
+            }
+            json.endArray().end();
+        }
+        json.endArray().key("problems").beginArray();
+        problems.forEach(json::value);
+        return json.endArray().end().toString();
+    }
+
     public Optional<Database> database(String name) {
         return databases.stream().filter(d -> d.name().equals(name)).findFirst();
     }

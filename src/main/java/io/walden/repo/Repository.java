@@ -246,7 +246,7 @@ public final class Repository implements AutoCloseable {
     // ---- backups -----------------------------------------------------------------------------------
 
     public void writeManifest(Manifest manifest) throws IOException {
-        byte[] json = Json.mapper().writeValueAsBytes(manifest);
+        byte[] json = ManifestJson.write(manifest).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         write(ObjectKeys.manifest(manifest.id()), "{\"type\":\"manifest\"}", false, out -> out.write(json));
     }
 
@@ -254,7 +254,7 @@ public final class Repository implements AutoCloseable {
         try (ObjectDecoder in = read(ObjectKeys.manifest(backupId))) {
             ByteArrayOutputStream buf = new ByteArrayOutputStream();
             in.transferTo(buf);
-            return ManifestReader.read(buf.toByteArray());
+            return ManifestJson.read(buf.toByteArray());
         } catch (JsonCursor.InvalidJson e) {
             String key = ObjectKeys.manifest(backupId);
             throw new io.walden.error.CorruptObjectException(key + " is not a valid manifest (" + e.getMessage()
@@ -264,7 +264,7 @@ public final class Repository implements AutoCloseable {
     }
 
     public void writeCatalog(String backupId, CatalogSnapshot catalog) throws IOException {
-        byte[] json = Json.mapper().writeValueAsBytes(catalog);
+        byte[] json = catalog.json().getBytes(java.nio.charset.StandardCharsets.UTF_8);
         write(ObjectKeys.catalog(backupId), "{\"type\":\"catalog\"}", false, out -> out.write(json));
     }
 

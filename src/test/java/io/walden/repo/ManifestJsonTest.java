@@ -13,7 +13,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class ManifestReaderTest {
+class ManifestJsonTest {
 
     /** An incremental backup's manifest with every kind of file entry and every optional field set. */
     private static Manifest incremental() {
@@ -33,10 +33,21 @@ class ManifestReaderTest {
     }
 
     @Test
+    void writesWhatDataBindingWrites() throws Exception {
+        Manifest m = incremental();
+        assertThat(Json.mapper().readTree(ManifestJson.write(m))).isEqualTo(Json.mapper().readTree(Json.mapper().writeValueAsString(m)));
+        Manifest empty = new Manifest(1, "x", null, null, null, null, null, 0, 0, null, 0, null, null, null, null, null, null,
+                List.of(), List.of(), List.of(), 0, 0, null, null, null);
+        assertThat(Json.mapper().readTree(ManifestJson.write(empty)))
+                .isEqualTo(Json.mapper().readTree(Json.mapper().writeValueAsString(empty)));
+        assertThat(ManifestJson.read(ManifestJson.write(m).getBytes(StandardCharsets.UTF_8))).isEqualTo(m);
+    }
+
+    @Test
     void readsWhatDataBindingWritesAsDataBindingReadsIt() throws Exception {
         Manifest m = incremental();
         byte[] json = Json.mapper().writeValueAsBytes(m);
-        assertThat(ManifestReader.read(json)).isEqualTo(m).isEqualTo(Json.mapper().readValue(json, Manifest.class));
+        assertThat(ManifestJson.read(json)).isEqualTo(m).isEqualTo(Json.mapper().readValue(json, Manifest.class));
     }
 
     @Test
@@ -45,7 +56,7 @@ class ManifestReaderTest {
                 {"format": 1, "id": "20250101T000000Z", "label": null, "nextXidAtStop": null, "startLsn": "0/2000028",
                  "files": [{"path": "PG_VERSION", "size": 3, "mode": 384, "sha256": "abc", "object": "000001"}],
                  "directories": [], "objects": []}""";
-        Manifest read = ManifestReader.read(json.getBytes(StandardCharsets.UTF_8));
+        Manifest read = ManifestJson.read(json.getBytes(StandardCharsets.UTF_8));
         assertThat(read).isEqualTo(Json.mapper().readValue(json, Manifest.class));
         assertThat(read.type()).isNull();
         assertThat(read.incremental()).isFalse();
@@ -60,24 +71,24 @@ class ManifestReaderTest {
                 {"future": {"nested": [1, {"a": null}]}, "format": 2, "id": "x", "more": [[]], "files": [
                   {"path": "a", "size": 1, "mode": 384, "sha256": "s", "object": "000001", "extra": {"k": true}}],
                  "directories": [], "objects": [], "last": "y"}""";
-        Manifest read = ManifestReader.read(json.getBytes(StandardCharsets.UTF_8));
+        Manifest read = ManifestJson.read(json.getBytes(StandardCharsets.UTF_8));
         assertThat(read.id()).isEqualTo("x");
         assertThat(read.files()).containsExactly(new FileEntry("a", 1, 0600, "s", "000001", 0));
     }
 
     @Test
     void aDamagedManifestIsRefusedSayingWhereAndWhy() {
-        assertThatThrownBy(() -> ManifestReader.read("{\"format\": 2, \"id\": ".getBytes(StandardCharsets.UTF_8)))
+        assertThatThrownBy(() -> ManifestJson.read("{\"format\": 2, \"id\": ".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(JsonCursor.InvalidJson.class);
-        assertThatThrownBy(() -> ManifestReader.read("{\"files\": [{\"path\": \"a\", \"size\": \"big\"}]}".getBytes(StandardCharsets.UTF_8)))
+        assertThatThrownBy(() -> ManifestJson.read("{\"files\": [{\"path\": \"a\", \"size\": \"big\"}]}".getBytes(StandardCharsets.UTF_8)))
                 .hasMessageContaining("expected a whole number, found a string at field 'size'");
-        assertThatThrownBy(() -> ManifestReader.read("{\"stopLsn\": \"nowhere\"}".getBytes(StandardCharsets.UTF_8)))
+        assertThatThrownBy(() -> ManifestJson.read("{\"stopLsn\": \"nowhere\"}".getBytes(StandardCharsets.UTF_8)))
                 .hasMessageContaining("'nowhere' is not a WAL location");
-        assertThatThrownBy(() -> ManifestReader.read("{\"stopTime\": \"yesterday\"}".getBytes(StandardCharsets.UTF_8)))
+        assertThatThrownBy(() -> ManifestJson.read("{\"stopTime\": \"yesterday\"}".getBytes(StandardCharsets.UTF_8)))
                 .hasMessageContaining("'yesterday' is not a time");
-        assertThatThrownBy(() -> ManifestReader.read("[]".getBytes(StandardCharsets.UTF_8)))
+        assertThatThrownBy(() -> ManifestJson.read("[]".getBytes(StandardCharsets.UTF_8)))
                 .hasMessageContaining("expected an object, found an array");
-        assertThatThrownBy(() -> ManifestReader.read("{} {}".getBytes(StandardCharsets.UTF_8)))
+        assertThatThrownBy(() -> ManifestJson.read("{} {}".getBytes(StandardCharsets.UTF_8)))
                 .hasMessageContaining("more content after the end");
     }
 }

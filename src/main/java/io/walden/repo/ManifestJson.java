@@ -11,12 +11,58 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Reads a manifest token by token ({@link JsonCursor}): every restore, delta check and incremental backup
- * starts by reading one. The manifest is still written by data binding ({@link Json}); this follows that
- * layout, and a test holds the two equal.
+ * A manifest as JSON, both ways, without data binding: every backup writes one and every restore, delta check
+ * and incremental backup starts by reading one, and data binding's first use in a process (introspecting the
+ * records, building serializers) cost a quarter of a second each time. The layout is what data binding writes
+ * for {@link Manifest} (file entries leave out their default fields); a test holds the two equal, and fields
+ * this does not know are skipped when reading.
  */
-final class ManifestReader {
-    private ManifestReader() {
+final class ManifestJson {
+    private ManifestJson() {
+    }
+
+    static String write(Manifest m) {
+        JsonText json = new JsonText().begin().field("format", m.format()).field("id", m.id()).field("label", m.label())
+                .field("startTime", m.startTime()).field("stopTime", m.stopTime()).field("startLsn", m.startLsn())
+                .field("stopLsn", m.stopLsn()).field("timeline", m.timeline()).field("pgVersionNum", m.pgVersionNum())
+                .field("systemIdentifier", m.systemIdentifier()).field("walSegmentSize", m.walSegmentSize())
+                .field("startSegment", m.startSegment()).field("stopSegment", m.stopSegment())
+                .field("backupLabel", m.backupLabel()).field("tablespaceMap", m.tablespaceMap())
+                .field("nextXidAtStop", m.nextXidAtStop()).field("compression", m.compression()).key("directories").beginArray();
+        for (DirEntry d : m.directories()) {
+            json.begin().field("path", d.path()).field("mode", d.mode()).end();
+        }
+        json.endArray().key("files").beginArray();
+        for (FileEntry f : m.files()) {
+            json.begin();
+            fieldUnlessDefault(json, "path", f.path());
+            fieldUnlessDefault(json, "size", f.size());
+            fieldUnlessDefault(json, "mode", f.mode());
+            fieldUnlessDefault(json, "sha256", f.sha256());
+            fieldUnlessDefault(json, "object", f.object());
+            fieldUnlessDefault(json, "offset", f.offset());
+            fieldUnlessDefault(json, "backup", f.backup());
+            fieldUnlessDefault(json, "base", f.base());
+            fieldUnlessDefault(json, "blocks", f.blocks());
+            if (f.blockMap()) {
+                json.field("blockMap", true);
+            }
+            json.end();
+        }
+        json.endArray().key("objects").beginArray();
+        for (DataObject o : m.objects()) {
+            json.begin().field("name", o.name()).field("plainSize", o.plainSize()).field("storedSize", o.storedSize())
+                    .field("sha256", o.sha256()).end();
+        }
+        return json.endArray().field("originalSize", m.originalSize()).field("storedSize", m.storedSize())
+                .field("waldenVersion", m.waldenVersion()).field("type", m.type()).field("parent", m.parent()).end().toString();
+    }
+
+    /** File entries leave out what is null or zero ({@link Manifest.FileEntry}'s inclusion rule). */
+    private static void fieldUnlessDefault(JsonText json, String name, Object value) {
+        if (value != null && !(value instanceof Number n && n.longValue() == 0)) {
+            json.field(name, value);
+        }
     }
 
     static Manifest read(byte[] json) throws InvalidJson {
@@ -71,9 +117,9 @@ final class ManifestReader {
                 case "tablespaceMap" -> tablespaceMap = in.text();
                 case "nextXidAtStop" -> nextXidAtStop = in.optionalLong();
                 case "compression" -> compression = in.text();
-                case "directories" -> directories = in.list(ManifestReader::directory);
-                case "files" -> files = in.list(ManifestReader::file);
-                case "objects" -> objects = in.list(ManifestReader::object);
+                case "directories" -> directories = in.list(ManifestJson::directory);
+                case "files" -> files = in.list(ManifestJson::file);
+                case "objects" -> objects = in.list(ManifestJson::object);
                 case "originalSize" -> originalSize = in.longValue();
                 case "storedSize" -> storedSize = in.longValue();
                 case "waldenVersion" -> waldenVersion = in.text();
