@@ -90,15 +90,25 @@ public final class BlockMap {
      * for a file that is missing. {@code buffer} must hold a whole number of blocks.
      */
     public boolean matchesFile(Path file, byte[] buffer) throws IOException {
+        return matchesFile(file, buffer, 0, count);
+    }
+
+    /**
+     * Whether the file has as many blocks as this map and blocks {@code from} (inclusive) to {@code to}
+     * (exclusive) match it: one part of a large file, checked while other threads check the other parts.
+     */
+    public boolean matchesFile(Path file, byte[] buffer, int from, int to) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             if (blocks(ch.size()) != count) {
                 return false;
             }
-            int block = 0;
-            while (true) {
-                int n = fill(ch, buffer);
+            ch.position((long) from * BlockRanges.BLOCK_SIZE);
+            int block = from;
+            while (block < to) {
+                int want = (int) Math.min(buffer.length, (long) (to - block) * BlockRanges.BLOCK_SIZE);
+                int n = fill(ch, ByteBuffer.wrap(buffer, 0, want));
                 if (n == 0) {
-                    return block == count;
+                    return false;
                 }
                 for (int off = 0; off < n; off += BlockRanges.BLOCK_SIZE) {
                     if (!matches(block++, hash(buffer, off, Math.min(BlockRanges.BLOCK_SIZE, n - off)))) {
@@ -106,6 +116,7 @@ public final class BlockMap {
                     }
                 }
             }
+            return true;
         } catch (NoSuchFileException e) {
             return false;
         }
@@ -113,13 +124,17 @@ public final class BlockMap {
 
     /** Fills the buffer unless the file ends first, so block boundaries fall on buffer boundaries; returns the bytes read. */
     public static int fill(FileChannel ch, byte[] buffer) throws IOException {
-        ByteBuffer bb = ByteBuffer.wrap(buffer);
+        return fill(ch, ByteBuffer.wrap(buffer));
+    }
+
+    private static int fill(FileChannel ch, ByteBuffer bb) throws IOException {
+        int start = bb.position();
         while (bb.hasRemaining()) {
             if (ch.read(bb) < 0) {
                 break;
             }
         }
-        return bb.position();
+        return bb.position() - start;
     }
 
     /** Blocks in a file of {@code size} bytes. */

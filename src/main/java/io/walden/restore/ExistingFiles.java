@@ -3,6 +3,7 @@ package io.walden.restore;
 import io.walden.codec.Digests;
 import io.walden.error.ParallelTasks;
 import io.walden.repo.BlockMap;
+import io.walden.repo.BlockRanges;
 import io.walden.repo.Manifest.FileEntry;
 import io.walden.repo.ObjectKeys;
 import io.walden.repo.Repository;
@@ -34,6 +35,8 @@ import java.util.function.Function;
  * and stopping at the first block that differs); any other file by its SHA-256.
  */
 final class ExistingFiles {
+    /** Files from this size on are checked in parts, one per thread. */
+    private static final long SPLIT_FROM = 64L << 20;
     /** One buffer per thread: thousands of files must not mean thousands of megabytes of garbage. */
     private static final ThreadLocal<ByteBuffer> BUFFER = ThreadLocal.withInitial(() -> ByteBuffer.allocate(1 << 20));
 
@@ -47,26 +50,47 @@ final class ExistingFiles {
         this.jobs = Math.max(1, jobs);
     }
 
+    /** One check: a whole file, or one part of a large file's blocks. */
+    private record Check(Chain chain, long bytes, Callable<Boolean> same) {}
+
     List<Chain> changed(List<Chain> chains, Function<Chain, Path> target) throws IOException {
-        // largest first: the longest check started last would run alone while the other threads idle
-        List<Chain> bySize = new ArrayList<>(chains);
-        bySize.sort(Comparator.comparingLong((Chain c) -> c.file().size()).reversed());
-        List<Callable<Boolean>> checks = new ArrayList<>();
-        for (Chain c : bySize) {
-            checks.add(() -> matches(target.apply(c), c.file()));
+        List<Check> checks = new ArrayList<>();
+        for (Chain c : chains) {
+            Path file = target.apply(c);
+            FileEntry f = c.file();
+            Optional<BlockMap> map = f.size() >= SPLIT_FROM && jobs > 1 ? blockMap(f) : Optional.empty();
+            if (map.isPresent()) {
+                // a large file in parts, one per thread: checked whole, it would be the last check running alone
+                int blocks = map.get().count();
+                int per = (blocks + jobs - 1) / jobs;
+                for (int from = 0; from < blocks; from += per) {
+                    int first = from;
+                    int end = Math.min(blocks, from + per);
+                    checks.add(new Check(c, (long) (end - first) * BlockRanges.BLOCK_SIZE,
+                            () -> sameSize(file, f) && map.get().matchesFile(file, BUFFER.get().array(), first, end)));
+                }
+            } else {
+                checks.add(new Check(c, f.size(), () -> matches(file, f)));
+            }
         }
-        List<Boolean> same = ParallelTasks.all(jobs, checks, "restore");
+        // largest first: the longest check started last would run alone while the other threads idle
+        checks.sort(Comparator.comparingLong(Check::bytes).reversed());
+        List<Boolean> same = ParallelTasks.all(jobs, checks.stream().map(Check::same).toList(), "restore");
         Set<Chain> differ = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (int i = 0; i < bySize.size(); i++) {
+        for (int i = 0; i < checks.size(); i++) {
             if (!same.get(i)) {
-                differ.add(bySize.get(i));
+                differ.add(checks.get(i).chain());
             }
         }
         return chains.stream().filter(differ::contains).toList();
     }
 
+    private static boolean sameSize(Path file, FileEntry f) throws IOException {
+        return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.size(file) == f.size();
+    }
+
     private boolean matches(Path file, FileEntry f) throws IOException {
-        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || Files.size(file) != f.size()) {
+        if (!sameSize(file, f)) {
             return false;
         }
         Optional<BlockMap> map = blockMap(f);
