@@ -283,13 +283,15 @@ public final class Repository implements AutoCloseable {
     /** Every complete backup (one with a manifest), oldest first. */
     public List<Manifest> backups() {
         try {
-            List<Manifest> out = new ArrayList<>();
+            List<String> ids = new ArrayList<>();
             for (ObjectInfo info : storage.list(ObjectKeys.BACKUPS)) {
                 String key = info.key();
                 if (key.endsWith("/manifest.json") && key.chars().filter(c -> c == '/').count() == 2) {
-                    out.add(readManifest(key.substring(ObjectKeys.BACKUPS.length(), key.length() - "/manifest.json".length())));
+                    ids.add(key.substring(ObjectKeys.BACKUPS.length(), key.length() - "/manifest.json".length()));
                 }
             }
+            // read and parsed side by side: one round trip each on an object store, and a repository keeps many
+            List<Manifest> out = new ArrayList<>(ParallelReads.map(ids, this::readManifest));
             out.sort(Comparator.comparing(Manifest::stopTime).thenComparing(Manifest::id));
             return out;
         } catch (IOException e) {
