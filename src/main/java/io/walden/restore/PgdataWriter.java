@@ -6,6 +6,7 @@ import io.walden.codec.ObjectTrailer;
 import io.walden.error.CorruptObjectException;
 import io.walden.error.FaultPoint;
 import io.walden.error.ParallelTasks;
+import io.walden.pg.DirectoryTree;
 import io.walden.repo.BlockRanges;
 import io.walden.repo.Manifest;
 import io.walden.repo.Manifest.DirEntry;
@@ -20,6 +21,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -108,7 +110,12 @@ final class PgdataWriter {
             List<Chain> changed = new ExistingFiles(repository, manifest.id(), jobs).changed(toWrite, chain -> target(chain.file().path()));
             kept = toWrite.stream().mapToLong(c -> c.file().size()).sum() - changed.stream().mapToLong(c -> c.file().size()).sum();
             for (Chain c : changed) {
-                Files.deleteIfExists(target(c.file().path()));
+                // a regular file is overwritten where it is: its blocks stay allocated and its pages cached, where
+                // deleting it would free them (and discard them on an SSD) only to allocate them again
+                Path target = target(c.file().path());
+                if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+                    DirectoryTree.delete(target);
+                }
             }
             toWrite = changed;
         }
@@ -188,7 +195,9 @@ final class PgdataWriter {
     private void writeFile(ObjectDecoder in, FileEntry f, Piece piece, byte[] buffer, boolean hash) throws IOException {
         Path target = target(f.path());
         MessageDigest digest = hash ? Digests.sha256() : null;
-        try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        // in place, a file that differs is written over (no symlink gets here: see writeAll); otherwise it is new
+        StandardOpenOption create = inPlace ? StandardOpenOption.CREATE : StandardOpenOption.CREATE_NEW;
+        try (FileChannel out = FileChannel.open(target, create, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             if (piece.length() >= OVERLAP_FROM) {
                 try (OverlappedFileWriter writer = new OverlappedFileWriter(out, buffer.length)) {
                     copy(in, f, piece, buffer, digest, writer::write);
@@ -198,6 +207,9 @@ final class PgdataWriter {
             }
             if (digest != null && !HexFormat.of().formatHex(digest.digest()).equals(f.sha256())) {
                 throw checksumFailure(f);
+            }
+            if (out.size() > piece.length()) {
+                out.truncate(piece.length()); // what was longer in place
             }
         }
         Files.setPosixFilePermissions(target, permissions(f.mode()));

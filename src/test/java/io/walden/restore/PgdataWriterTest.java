@@ -2,11 +2,13 @@ package io.walden.restore;
 
 import io.walden.error.CorruptObjectException;
 import io.walden.repo.Manifest;
+import io.walden.repo.ObjectKeys;
 import io.walden.repo.Repository;
 import io.walden.storage.LocalStorage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,7 +16,10 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** A manifest is repository content: one that names paths outside PGDATA is refused before anything is written there. */
+/**
+ * A manifest is repository content: one that names paths outside PGDATA is refused before anything is written there.
+ * In place, nothing is written through a symlink.
+ */
 class PgdataWriterTest {
 
     @Test
@@ -33,6 +38,47 @@ class PgdataWriterTest {
         try (var left = Files.list(pgdata)) {
             assertThat(left).isEmpty();
         }
+    }
+
+    @Test
+    void inPlaceAFileThatDiffersIsWrittenOverAndASymlinkIsReplacedNotFollowed(@TempDir Path dir) throws Exception {
+        Path pgdata = Files.createDirectories(dir.resolve("pgdata"));
+        Repository repository = new Repository(new LocalStorage(dir.resolve("repo")));
+        byte[] big = new byte[20_000];
+        new java.util.Random(1).nextBytes(big);
+        byte[] linked = "what the backup has at base/1/link".getBytes(StandardCharsets.UTF_8);
+        byte[] same = "unchanged".getBytes(StandardCharsets.UTF_8);
+        String id = RestorePlannerTest.A.id();
+        repository.write(ObjectKeys.backupData(id, "000001"), "", false, out -> {
+            out.write(big);
+            out.write(linked);
+            out.write(same);
+        });
+        Manifest m = with(List.of(new Manifest.DirEntry("base", 0700), new Manifest.DirEntry("base/1", 0700)), List.of(
+                new Manifest.FileEntry("base/1/big", big.length, 0600, sha256(big), "000001", 0),
+                new Manifest.FileEntry("base/1/link", linked.length, 0600, sha256(linked), "000001", big.length),
+                new Manifest.FileEntry("base/1/same", same.length, 0600, sha256(same), "000001", big.length + linked.length)));
+
+        Path base = Files.createDirectories(pgdata.resolve("base/1"));
+        byte[] longer = new byte[50_000];
+        java.util.Arrays.fill(longer, (byte) 7);
+        Files.write(base.resolve("big"), longer);
+        Path outside = Files.writeString(dir.resolve("outside.txt"), "not PGDATA's");
+        Files.createSymbolicLink(base.resolve("link"), outside);
+        Files.write(base.resolve("same"), same);
+
+        long kept = new PgdataWriter(repository, m, new FileChains(x -> null), pgdata, 2, true, n -> { }).write();
+
+        assertThat(kept).isEqualTo(same.length);
+        assertThat(base.resolve("big")).hasBinaryContent(big);
+        assertThat(Files.isSymbolicLink(base.resolve("link"))).isFalse();
+        assertThat(base.resolve("link")).hasBinaryContent(linked);
+        assertThat(outside).hasContent("not PGDATA's");
+        assertThat(base.resolve("same")).hasBinaryContent(same);
+    }
+
+    private static String sha256(byte[] b) {
+        return java.util.HexFormat.of().formatHex(io.walden.codec.Digests.sha256().digest(b));
     }
 
     private static PgdataWriter writer(Repository repository, Manifest m, Path pgdata) {
