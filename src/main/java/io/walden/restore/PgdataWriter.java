@@ -111,9 +111,11 @@ final class PgdataWriter {
             kept = toWrite.stream().mapToLong(c -> c.file().size()).sum() - changed.stream().mapToLong(c -> c.file().size()).sum();
             for (Chain c : changed) {
                 // a regular file is overwritten where it is: its blocks stay allocated and its pages cached, where
-                // deleting it would free them (and discard them on an SSD) only to allocate them again
+                // deleting it would free them (and discard them on an SSD) only to allocate them again. Anything
+                // else goes: a symlink must not be written through, and a file with another hard link (a snapshot
+                // made with cp -al) must not change under that other name.
                 Path target = target(c.file().path());
-                if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+                if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) || links(target) > 1) {
                     DirectoryTree.delete(target);
                 }
             }
@@ -158,6 +160,10 @@ final class PgdataWriter {
             fsyncDirectory(pendingControl.getParent());
         }
         return kept;
+    }
+
+    private static int links(Path file) throws IOException {
+        return (Integer) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
     }
 
     private static long bytes(List<Task> tasks) {

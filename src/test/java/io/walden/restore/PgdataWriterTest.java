@@ -41,7 +41,7 @@ class PgdataWriterTest {
     }
 
     @Test
-    void inPlaceAFileThatDiffersIsWrittenOverAndASymlinkIsReplacedNotFollowed(@TempDir Path dir) throws Exception {
+    void inPlaceAFileThatDiffersIsWrittenOverButASymlinkOrAHardLinkIsReplaced(@TempDir Path dir) throws Exception {
         Path pgdata = Files.createDirectories(dir.resolve("pgdata"));
         Repository repository = new Repository(new LocalStorage(dir.resolve("repo")));
         byte[] big = new byte[20_000];
@@ -53,11 +53,14 @@ class PgdataWriterTest {
             out.write(big);
             out.write(linked);
             out.write(same);
+            out.write(big); // base/1/hard
         });
         Manifest m = with(List.of(new Manifest.DirEntry("base", 0700), new Manifest.DirEntry("base/1", 0700)), List.of(
                 new Manifest.FileEntry("base/1/big", big.length, 0600, sha256(big), "000001", 0),
                 new Manifest.FileEntry("base/1/link", linked.length, 0600, sha256(linked), "000001", big.length),
-                new Manifest.FileEntry("base/1/same", same.length, 0600, sha256(same), "000001", big.length + linked.length)));
+                new Manifest.FileEntry("base/1/same", same.length, 0600, sha256(same), "000001", big.length + linked.length),
+                new Manifest.FileEntry("base/1/hard", big.length, 0600, sha256(big), "000001",
+                        big.length + linked.length + same.length)));
 
         Path base = Files.createDirectories(pgdata.resolve("base/1"));
         byte[] longer = new byte[50_000];
@@ -66,6 +69,8 @@ class PgdataWriterTest {
         Path outside = Files.writeString(dir.resolve("outside.txt"), "not PGDATA's");
         Files.createSymbolicLink(base.resolve("link"), outside);
         Files.write(base.resolve("same"), same);
+        Path snapshot = Files.write(dir.resolve("snapshot-of-hard"), longer);
+        Files.createLink(base.resolve("hard"), snapshot); // PGDATA snapshotted with cp -al
 
         long kept = new PgdataWriter(repository, m, new FileChains(x -> null), pgdata, 2, true, n -> { }).write();
 
@@ -75,6 +80,8 @@ class PgdataWriterTest {
         assertThat(base.resolve("link")).hasBinaryContent(linked);
         assertThat(outside).hasContent("not PGDATA's");
         assertThat(base.resolve("same")).hasBinaryContent(same);
+        assertThat(base.resolve("hard")).hasBinaryContent(big);
+        assertThat(snapshot).as("the other hard link keeps its content").hasBinaryContent(longer);
     }
 
     private static String sha256(byte[] b) {
