@@ -103,9 +103,10 @@ public final class Daemon {
             }
         } finally {
             looks.shutdownNow();
+            // said before done: once the shutdown hook sees done it returns, and the JVM may exit mid-sentence
+            log.println("walden daemon: stopped" + (streamer == null ? "" : " at " + state.stream().flushedLsn()));
             done.countDown();
         }
-        log.println("walden daemon: stopped" + (streamer == null ? "" : " at " + state.stream().flushedLsn()));
     }
 
     private void look() {
