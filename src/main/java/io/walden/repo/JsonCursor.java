@@ -77,13 +77,21 @@ final class JsonCursor {
         p.skipChildren();
     }
 
-    String text() throws IOException, InvalidJson {
+    /**
+     * Moves to the next value: false if it is null, true if it is of kind {@code expected}; anything else is
+     * refused. Every optional value starts here.
+     */
+    private boolean nextPresent(JsonToken expected) throws IOException, InvalidJson {
         JsonToken t = p.nextToken();
         if (t == JsonToken.VALUE_NULL) {
-            return null;
+            return false;
         }
-        expect(t, JsonToken.VALUE_STRING);
-        return p.getText();
+        expect(t, expected);
+        return true;
+    }
+
+    String text() throws IOException, InvalidJson {
+        return nextPresent(JsonToken.VALUE_STRING) ? p.getText() : null;
     }
 
     long longValue() throws IOException, InvalidJson {
@@ -93,12 +101,7 @@ final class JsonCursor {
 
     /** A whole number, or null. */
     Long optionalLong() throws IOException, InvalidJson {
-        JsonToken t = p.nextToken();
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        expect(t, JsonToken.VALUE_NUMBER_INT);
-        return p.getLongValue();
+        return nextPresent(JsonToken.VALUE_NUMBER_INT) ? p.getLongValue() : null;
     }
 
     int intValue() throws IOException, InvalidJson {
@@ -134,13 +137,11 @@ final class JsonCursor {
 
     /** An array of objects, each read by {@code element} after its opening brace; null reads as an empty list. */
     <T> List<T> list(Reader<T> element) throws IOException, InvalidJson {
-        JsonToken t = p.nextToken();
-        if (t == JsonToken.VALUE_NULL) {
+        if (!nextPresent(JsonToken.START_ARRAY)) {
             return List.of();
         }
-        expect(t, JsonToken.START_ARRAY);
         List<T> out = new ArrayList<>();
-        for (t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
             expect(t, JsonToken.START_OBJECT);
             out.add(element.read(this));
         }
@@ -149,12 +150,7 @@ final class JsonCursor {
 
     /** An object read by {@code reader} after its opening brace, or null. */
     <T> T object(Reader<T> reader) throws IOException, InvalidJson {
-        JsonToken t = p.nextToken();
-        if (t == JsonToken.VALUE_NULL) {
-            return null;
-        }
-        expect(t, JsonToken.START_OBJECT);
-        return reader.read(this);
+        return nextPresent(JsonToken.START_OBJECT) ? reader.read(this) : null;
     }
 
     InvalidJson invalid(String what) {
