@@ -4,12 +4,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class FlushChaserTest {
@@ -36,21 +34,5 @@ class FlushChaserTest {
         channel.close();
         chaser.wrote(FlushChaser.STEP - 1);
         chaser.finish(); // no flush was tried, so the closed channel was never touched
-    }
-
-    @Test
-    void flushesWhileWritingAndFinishesWithTheFileWhole() throws IOException {
-        try (FileChannel channel = open("c")) {
-            FlushChaser chaser = new FlushChaser(channel);
-            ByteBuffer block = ByteBuffer.allocate(1 << 20);
-            long total = 0;
-            for (int i = 0; i < 3 * (FlushChaser.STEP >> 20) + 1; i++) {
-                block.clear();
-                total += channel.write(block);
-                chaser.wrote(block.limit());
-            }
-            chaser.finish();
-            assertThat(channel.size()).isEqualTo(total).isEqualTo(3 * FlushChaser.STEP + (1 << 20));
-        }
     }
 }
