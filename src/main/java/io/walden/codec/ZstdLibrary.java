@@ -16,9 +16,9 @@ import java.nio.file.StandardOpenOption;
 /**
  * zstd's native library from a copy kept in walden's cache folder (system property walden.cache, which bin/walden
  * sets to target/ or the user's cache folder) instead of the copy zstd-jni writes to a temp file and deletes in
- * every process: that cost 50 ms of each wal-push. The copy is written once (temp file, fsync, rename), checked by
- * size before each use, and named by zstd-jni's version. Without the property, or on any failure, zstd-jni loads
- * its library the usual way.
+ * every process: that cost 50 ms of each wal-push. The copy is written once (temp file, fsync, rename), used as it
+ * is once it exists, and named by zstd-jni's version and the architecture. Without the property, or on any failure,
+ * zstd-jni loads its library the usual way.
  */
 final class ZstdLibrary {
     private static boolean prepared;
@@ -38,17 +38,18 @@ final class ZstdLibrary {
             return;
         }
         String arch = System.getProperty("os.arch");
-        URL resource = ZstdLibrary.class.getResource("/linux/" + arch + "/libzstd-jni-" + ZstdVersion.VERSION + ".so");
-        if (resource == null) {
-            return;
-        }
         try {
             Path copy = Path.of(cache, "libzstd-jni-" + ZstdVersion.VERSION + "-" + arch + ".so");
-            long size = resource.openConnection().getContentLengthLong();
-            if (!Files.isRegularFile(copy) || Files.size(copy) != size) {
+            // a copy only ever appears whole (renamed into place after fsync), so one that exists is used as it is:
+            // looking the library up in the jar to compare sizes cost each process another 20 ms
+            if (!Files.isRegularFile(copy)) {
+                URL resource = ZstdLibrary.class.getResource("/linux/" + arch + "/libzstd-jni-" + ZstdVersion.VERSION + ".so");
+                if (resource == null) {
+                    return;
+                }
                 write(resource, copy);
             }
-            if (Files.size(copy) == size) {
+            if (Files.size(copy) > 0) {
                 System.setProperty("ZstdNativePath", copy.toString());
             }
         } catch (IOException | RuntimeException e) {

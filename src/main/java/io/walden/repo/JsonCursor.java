@@ -120,7 +120,7 @@ final class JsonCursor {
     Instant instant() throws IOException, InvalidJson {
         String s = text();
         try {
-            return s == null ? null : Instant.parse(s);
+            return s == null ? null : UtcInstant.parse(s);
         } catch (RuntimeException e) {
             throw invalid("'" + s + "' is not a time");
         }

@@ -26,7 +26,7 @@ public record RepositoryIdentity(int format, String systemIdentifier, int pgMajo
         try {
             return new RepositoryIdentity(intOf(v.get("format")), v.get("systemIdentifier"), intOf(v.get("pgMajor")),
                     v.get("walSegmentSize") == null ? 0 : Long.parseLong(v.get("walSegmentSize")), v.get("compression"),
-                    v.get("encryption"), v.get("created") == null ? null : Instant.parse(v.get("created")));
+                    v.get("encryption"), v.get("created") == null ? null : UtcInstant.parse(v.get("created")));
         } catch (RuntimeException e) {
             throw new java.io.IOException("unexpected value in walden.json: " + e.getMessage(), e);
         }
