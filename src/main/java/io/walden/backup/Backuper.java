@@ -128,7 +128,7 @@ public final class Backuper {
             SegmentName last = SegmentName.of(timeline, stopped.stopLsn().plus(-1), facts.walSegmentSize());
 
             // The backup is only restorable with the WAL written while it ran.
-            waitForWal(first, last);
+            waitForWal(first, last, pgdata.resolve("pg_wal"));
             FaultPoint.reach("backup.before-manifest");
 
             Optional<CatalogSnapshot> snapshot = join(catalog);
@@ -222,10 +222,14 @@ public final class Backuper {
         return ParallelTasks.all(options.jobs(), copies, "backup");
     }
 
-    private void waitForWal(SegmentName first, SegmentName last) throws IOException {
+    private void waitForWal(SegmentName first, SegmentName last, Path pgWal) throws IOException {
         Instant start = Instant.now();
         Instant deadline = start.plus(options.archiveTimeout());
-        SegmentName missing = first;
+        SegmentName missing = firstMissing(first, last);
+        if (missing == null
+                || last.equals(missing) && new StopSegmentPush(repository, pgWal).tryPush(last, this::isArchived, progress::warn)) {
+            return;
+        }
         while (true) {
             missing = firstMissing(missing, last);
             if (missing == null) {
@@ -245,6 +249,14 @@ public final class Backuper {
                 Thread.currentThread().interrupt();
                 throw new WaldenException("backup interrupted while waiting for WAL", null);
             }
+        }
+    }
+
+    private boolean isArchived(SegmentName segment) {
+        try {
+            return firstMissing(segment, segment) == null;
+        } catch (IOException e) {
+            return false;
         }
     }
 

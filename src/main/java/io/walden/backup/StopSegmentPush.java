@@ -1,0 +1,58 @@
+package io.walden.backup;
+
+import io.walden.error.WaldenException;
+import io.walden.repo.Repository;
+import io.walden.wal.SegmentName;
+import io.walden.wal.archive.WalPusher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * Stores the backup's last WAL segment from pg_wal instead of waiting for archive_command to store it. Stopping the
+ * backup ends that segment (pg_backup_stop switches WAL), and archive_command takes it a moment later: with a
+ * synchronous wal-push that is a JVM start and a push, about half a second that every backup waited. The backup has
+ * the finished file at hand, so it pushes it; archive_command's own push of it then finds it archived.
+ *
+ * <p>Only where archive_command demonstrably stores into this repository, which the segment before the last one
+ * being there shows. Otherwise (a new repository, archiving that goes elsewhere or nowhere) the backup waits for
+ * archive_command as always, so a backup still fails when the WAL after it would not be archived.
+ */
+final class StopSegmentPush {
+    private final Repository repository;
+    private final Path pgWal;
+
+    StopSegmentPush(Repository repository, Path pgWal) {
+        this.repository = repository;
+        this.pgWal = pgWal;
+    }
+
+    /**
+     * Pushes {@code last} when the segment before it is in the repository ({@code archived}) and PostgreSQL has
+     * finished it. False when it did not; a push that failed is also told to {@code warn}.
+     */
+    boolean tryPush(SegmentName last, Predicate<SegmentName> archived, Consumer<String> warn) {
+        if (last.segmentNumber() == 0) {
+            return false;
+        }
+        SegmentName before = new SegmentName(last.timeline(), last.segmentNumber() - 1, last.segmentSize());
+        // .ready or .done: PostgreSQL wrote the segment to its end (a file without either may be half-written)
+        Path status = pgWal.resolve("archive_status");
+        boolean finished = Files.exists(status.resolve(last.name() + ".ready")) || Files.exists(status.resolve(last.name() + ".done"));
+        if (!finished || !archived.test(before)) {
+            return false;
+        }
+        try {
+            new WalPusher(repository).push(pgWal.resolve(last.name()));
+            return true;
+        } catch (WaldenException | IOException | UncheckedIOException e) {
+            warn.accept("the backup could not store WAL segment " + last + " itself (" + e.getMessage()
+                    + "); waiting for archive_command to store it");
+            return false;
+        }
+    }
+}
