@@ -225,15 +225,23 @@ public final class Backuper {
     private void waitForWal(SegmentName first, SegmentName last, Path pgWal) throws IOException {
         Instant start = Instant.now();
         Instant deadline = start.plus(options.archiveTimeout());
-        SegmentName missing = firstMissing(first, last);
-        if (missing == null
-                || last.equals(missing) && new StopSegmentPush(repository, pgWal).tryPush(last, this::isArchived, progress::warn)) {
-            return;
-        }
+        StopSegmentPush stopSegment = new StopSegmentPush(repository, pgWal);
+        boolean mayPush = true;
+        SegmentName missing = first;
         while (true) {
             missing = firstMissing(missing, last);
             if (missing == null) {
                 return;
+            }
+            if (mayPush && missing.equals(last)) {
+                switch (stopSegment.tryPush(last, this::isArchived, progress::warn)) {
+                    case PUSHED -> {
+                        return;
+                    }
+                    case FAILED -> mayPush = false;
+                    case NOT_NOW -> {
+                    }
+                }
             }
             if (Instant.now().isAfter(deadline)) {
                 throw new WaldenException("WAL segment " + missing + " did not reach the repository within "

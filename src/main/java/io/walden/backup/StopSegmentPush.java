@@ -19,8 +19,8 @@ import java.util.function.Predicate;
  * the finished file at hand, so it pushes it; archive_command's own push of it then finds it archived.
  *
  * <p>Only where archive_command demonstrably stores into this repository, which the segment before the last one
- * being there shows. Otherwise (a new repository, archiving that goes elsewhere or nowhere) the backup waits for
- * archive_command as always, so a backup still fails when the WAL after it would not be archived.
+ * being there shows (the caller asks again while it waits: archive_command may still be storing that one). Where
+ * archiving goes elsewhere or nowhere the backup waits for archive_command as always, and still fails.
  */
 final class StopSegmentPush {
     private final Repository repository;
@@ -31,28 +31,38 @@ final class StopSegmentPush {
         this.pgWal = pgWal;
     }
 
+    /** What {@link #tryPush} did. */
+    enum Outcome {
+        /** The segment is in the repository. */
+        PUSHED,
+        /** Not yet: PostgreSQL has not finished it, or the segment before it is not stored yet; ask again later. */
+        NOT_NOW,
+        /** The push failed (and was told); leave the segment to archive_command. */
+        FAILED
+    }
+
     /**
      * Pushes {@code last} when the segment before it is in the repository ({@code archived}) and PostgreSQL has
-     * finished it. False when it did not; a push that failed is also told to {@code warn}.
+     * finished it; a push that fails is told to {@code warn}.
      */
-    boolean tryPush(SegmentName last, Predicate<SegmentName> archived, Consumer<String> warn) {
+    Outcome tryPush(SegmentName last, Predicate<SegmentName> archived, Consumer<String> warn) {
         if (last.segmentNumber() == 0) {
-            return false;
+            return Outcome.FAILED; // no segment before it can show that archiving works
         }
         SegmentName before = new SegmentName(last.timeline(), last.segmentNumber() - 1, last.segmentSize());
         // .ready or .done: PostgreSQL wrote the segment to its end (a file without either may be half-written)
         Path status = pgWal.resolve("archive_status");
         boolean finished = Files.exists(status.resolve(last.name() + ".ready")) || Files.exists(status.resolve(last.name() + ".done"));
         if (!finished || !archived.test(before)) {
-            return false;
+            return Outcome.NOT_NOW;
         }
         try {
             new WalPusher(repository).push(pgWal.resolve(last.name()));
-            return true;
+            return Outcome.PUSHED;
         } catch (WaldenException | IOException | UncheckedIOException e) {
             warn.accept("the backup could not store WAL segment " + last + " itself (" + e.getMessage()
                     + "); waiting for archive_command to store it");
-            return false;
+            return Outcome.FAILED;
         }
     }
 }

@@ -38,7 +38,7 @@ class StopSegmentPushTest {
     void aSegmentPostgresqlHasNotFinishedIsLeftToArchiveCommand() throws IOException {
         Files.write(pgWal.resolve(LAST.name()), new byte[8192]);
 
-        assertThat(push.tryPush(LAST, s -> true, warnings::add)).isFalse();
+        assertThat(push.tryPush(LAST, s -> true, warnings::add)).isEqualTo(StopSegmentPush.Outcome.NOT_NOW);
         assertThat(warnings).isEmpty();
         assertThat(repo).doesNotExist();
     }
@@ -49,7 +49,7 @@ class StopSegmentPushTest {
         Files.createFile(pgWal.resolve("archive_status/" + LAST.name() + ".ready"));
         List<SegmentName> asked = new ArrayList<>();
 
-        assertThat(push.tryPush(LAST, s -> asked.add(s) && false, warnings::add)).isFalse();
+        assertThat(push.tryPush(LAST, s -> asked.add(s) && false, warnings::add)).isEqualTo(StopSegmentPush.Outcome.NOT_NOW);
         assertThat(asked).containsExactly(new SegmentName(1, 4, SIZE));
         assertThat(warnings).isEmpty();
         assertThat(repo).doesNotExist();
@@ -60,7 +60,7 @@ class StopSegmentPushTest {
         Files.write(pgWal.resolve(LAST.name()), new byte[8192]); // not a WAL segment: no page header
         Files.createFile(pgWal.resolve("archive_status/" + LAST.name() + ".done"));
 
-        assertThat(push.tryPush(LAST, s -> true, warnings::add)).isFalse();
+        assertThat(push.tryPush(LAST, s -> true, warnings::add)).isEqualTo(StopSegmentPush.Outcome.FAILED);
         assertThat(warnings).singleElement().asString()
                 .startsWith("the backup could not store WAL segment " + LAST.name() + " itself (")
                 .endsWith("); waiting for archive_command to store it");

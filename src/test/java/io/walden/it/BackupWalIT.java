@@ -16,12 +16,13 @@ class BackupWalIT {
         try (Scenario s = new Scenario("backup-wal-slow")) {
             s.switchWalAndWaitArchived();
             s.pg.sql("CREATE TABLE t AS SELECT g FROM generate_series(1, 1000) g");
-            // the backup's start ends the current segment, its stop the next one: archive_command takes that
-            // next one only after 30 s, far beyond the backup's archive timeout
+            // the backup's start ends the current segment, its stop the next one: archive_command stores the
+            // current one after 3 s, likely after the backup stopped, and the next one only after 30 s, far beyond
+            // the backup's archive timeout
             String current = s.pg.queryString("SELECT pg_walfile_name(pg_current_wal_lsn())");
             String stopSegment = s.pg.queryString("SELECT pg_walfile_name(pg_current_wal_lsn() + 16 * 1024 * 1024)");
-            s.pg.withArchiveCommand("case %f in " + stopSegment + ") sleep 30;; esac; " + s.walden + " --repo "
-                    + ShellQuote.quote(s.repoSpec) + " wal-push %p");
+            s.pg.withArchiveCommand("case %f in " + current + ") sleep 3;; " + stopSegment + ") sleep 30;; esac; "
+                    + s.walden + " --repo " + ShellQuote.quote(s.repoSpec) + " wal-push %p");
 
             s.backup("--archive-timeout", "10");
 
