@@ -234,14 +234,13 @@ public final class Backuper {
                 return;
             }
             if (mayPush && missing.equals(last)) {
-                switch (stopSegment.tryPush(last, this::isArchived, progress::warn)) {
-                    case PUSHED -> {
-                        return;
-                    }
-                    case FAILED -> mayPush = false;
-                    case NOT_NOW -> {
-                    }
+                // every segment from first up to the last is stored: only one before first needs a look
+                StopSegmentPush.Outcome pushed = stopSegment.tryPush(last,
+                        s -> s.compareTo(first) >= 0 || isArchived(s), progress::warn);
+                if (pushed == StopSegmentPush.Outcome.PUSHED) {
+                    return;
                 }
+                mayPush = pushed == StopSegmentPush.Outcome.NOT_NOW;
             }
             if (Instant.now().isAfter(deadline)) {
                 throw new WaldenException("WAL segment " + missing + " did not reach the repository within "

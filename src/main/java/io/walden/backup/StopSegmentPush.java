@@ -3,11 +3,11 @@ package io.walden.backup;
 import io.walden.error.WaldenException;
 import io.walden.repo.Repository;
 import io.walden.wal.SegmentName;
+import io.walden.wal.archive.ReadyFiles;
 import io.walden.wal.archive.WalPusher;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -37,7 +37,7 @@ final class StopSegmentPush {
         PUSHED,
         /** Not yet: PostgreSQL has not finished it, or the segment before it is not stored yet; ask again later. */
         NOT_NOW,
-        /** The push failed (and was told); leave the segment to archive_command. */
+        /** It will not push (a push that failed was told): leave the segment to archive_command. */
         FAILED
     }
 
@@ -50,10 +50,7 @@ final class StopSegmentPush {
             return Outcome.FAILED; // no segment before it can show that archiving works
         }
         SegmentName before = new SegmentName(last.timeline(), last.segmentNumber() - 1, last.segmentSize());
-        // .ready or .done: PostgreSQL wrote the segment to its end (a file without either may be half-written)
-        Path status = pgWal.resolve("archive_status");
-        boolean finished = Files.exists(status.resolve(last.name() + ".ready")) || Files.exists(status.resolve(last.name() + ".done"));
-        if (!finished || !archived.test(before)) {
+        if (!ReadyFiles.isFinished(pgWal, last.name()) || !archived.test(before)) {
             return Outcome.NOT_NOW;
         }
         try {

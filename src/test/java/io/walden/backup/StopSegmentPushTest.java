@@ -49,7 +49,12 @@ class StopSegmentPushTest {
         Files.createFile(pgWal.resolve("archive_status/" + LAST.name() + ".ready"));
         List<SegmentName> asked = new ArrayList<>();
 
-        assertThat(push.tryPush(LAST, s -> asked.add(s) && false, warnings::add)).isEqualTo(StopSegmentPush.Outcome.NOT_NOW);
+        StopSegmentPush.Outcome outcome = push.tryPush(LAST, s -> {
+            asked.add(s);
+            return false;
+        }, warnings::add);
+
+        assertThat(outcome).isEqualTo(StopSegmentPush.Outcome.NOT_NOW);
         assertThat(asked).containsExactly(new SegmentName(1, 4, SIZE));
         assertThat(warnings).isEmpty();
         assertThat(repo).doesNotExist();

@@ -16,8 +16,9 @@ import java.util.List;
  * archiver asks for them: timeline history files first, then by name, which for segments is oldest first.
  * Pushing in that order means the file PostgreSQL asks for next is the one most likely done already.
  */
-final class ReadyFiles {
+public final class ReadyFiles {
     private static final String SUFFIX = ".ready";
+    private static final String ARCHIVED_SUFFIX = ".done";
 
     private ReadyFiles() {
     }
@@ -28,6 +29,14 @@ final class ReadyFiles {
 
     static boolean isReady(Path pgWal, String name) {
         return Files.exists(statusDirectory(pgWal).resolve(name + SUFFIX));
+    }
+
+    /**
+     * Whether PostgreSQL has written WAL file {@code name} to its end: it is waiting to be archived (.ready) or was
+     * (.done). A segment with neither may still be half-written.
+     */
+    public static boolean isFinished(Path pgWal, String name) {
+        return isReady(pgWal, name) || Files.exists(statusDirectory(pgWal).resolve(name + ARCHIVED_SUFFIX));
     }
 
     static List<String> list(Path pgWal) throws IOException {

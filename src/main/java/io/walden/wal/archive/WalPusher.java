@@ -129,7 +129,7 @@ public final class WalPusher {
         }
         try (RandomAccessFile file = new RandomAccessFile(path.toFile(), "r")) {
             int done = 0;
-            int n = 0;
+            int n;
             while (done < size && (n = file.read(buffer, done, Math.min(READ_SLICE, size - done))) >= 0) {
                 done += n;
             }
