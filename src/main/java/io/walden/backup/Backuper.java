@@ -107,9 +107,11 @@ public final class Backuper {
         FaultPoint.reach("backup.after-start");
         long toCopy = 0; // for the message when the repository fills up
         try {
-            // read while the files are copied: it needs only a few queries, on connections of its own
+            // read while the files are copied: it needs only a few queries, on connections of its own. A platform
+            // thread: a virtual one's socket brings up the JDK's poller thread, and a JVM before 25 then waits
+            // 300 ms at exit for that thread to leave native code, which it never does
             FutureTask<Optional<CatalogSnapshot>> catalog = new FutureTask<>(this::readCatalog);
-            Thread.ofVirtual().name("catalog").start(catalog);
+            Thread.ofPlatform().name("catalog").daemon().start(catalog);
             // Copy PGDATA while the server keeps running; WAL replay repairs torn pages.
             PgdataScan scan = new PgdataScanner(pgdata).scan();
             BackupPlan plan = BackupPlan.of(scan.files());
