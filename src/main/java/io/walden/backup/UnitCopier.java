@@ -29,7 +29,8 @@ import java.util.function.LongConsumer;
  * vanished is left out; WAL replay from the backup's start makes the copy consistent.
  *
  * <p>With a parent backup (incremental), a small file whose checksum the parent has is not stored again,
- * and a large file stores only the blocks whose hash differs from the parent's block map.
+ * and a large file stores only the blocks whose hash differs from the parent's block map, unless most of
+ * them differ ({@link MostlyChanged}): then it is stored whole, as in a full backup.
  */
 final class UnitCopier {
     /** A whole number of blocks, so each read of a large file hashes whole blocks. */
@@ -63,7 +64,7 @@ final class UnitCopier {
         SourceFile file = unit.files().get(0);
         Optional<FileEntry> before = parent.flatMap(p -> p.file(file.path())).filter(FileEntry::blockMap);
         Optional<BlockMap> oldMap = before.flatMap(b -> readMap(b, parent.get()));
-        if (oldMap.isPresent()) {
+        if (oldMap.isPresent() && !MostlyChanged.test(pgdata.resolve(file.path()), oldMap.get())) {
             return copyChangedBlocks(unit, file, parent.get(), before.get(), oldMap.get());
         }
         return copyWhole(unit, file);

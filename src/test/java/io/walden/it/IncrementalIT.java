@@ -2,6 +2,9 @@ package io.walden.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.walden.repo.Json;
+import io.walden.repo.Manifest;
+import io.walden.repo.Repository;
+import io.walden.storage.LocalStorage;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -33,6 +36,8 @@ class IncrementalIT {
                     "INSERT INTO notes SELECT g, md5(g::text) FROM generate_series(1, 1000) g");
             Map<String, String> first = sums(s);
             String incr1 = s.backup();
+            String accounts = s.pg.queryString("SELECT pg_relation_filepath('accounts')");
+            assertThat(file(s, incr1, accounts).isDelta()).as("a few changed pages: stored as changed blocks").isTrue();
 
             // shrink, rewrite (VACUUM FULL gives new relation files), drop and grow
             s.pg.sql("DELETE FROM accounts WHERE id > 150000",
@@ -73,6 +78,9 @@ class IncrementalIT {
             s.backup("--type", "full");
             s.pg.sql("UPDATE accounts SET balance = balance - 1 WHERE id % 20 = 1");
             String incr = s.backup();
+            Manifest.FileEntry accounts = file(s, incr, s.pg.queryString("SELECT pg_relation_filepath('accounts')"));
+            assertThat(accounts.isDelta()).as("every page changed: stored whole").isFalse();
+            assertThat(accounts.objectBackup(incr)).isEqualTo(incr);
             Map<String, String> atBackup = sums(s);
             // PGDATA moves on: changed pages, a new table, new WAL
             s.pg.sql("UPDATE accounts SET balance = 0 WHERE id % 10 = 3",
@@ -122,6 +130,11 @@ class IncrementalIT {
             assertThat(first.exit()).as(first.toString()).isZero();
             assertThat(first.err()).contains("full backup: the repository has no backup to build on");
         }
+    }
+
+    private static Manifest.FileEntry file(Scenario s, String backupId, String path) throws IOException {
+        Manifest manifest = new Repository(new LocalStorage(s.repo)).readManifest(backupId);
+        return manifest.files().stream().filter(f -> f.path().equals(path)).findFirst().orElseThrow();
     }
 
     private static void load(Scenario s) {
