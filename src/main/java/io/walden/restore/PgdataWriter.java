@@ -17,6 +17,7 @@ import io.walden.restore.FileChains.Chain;
 import io.walden.restore.FileChains.Piece;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +37,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.LongConsumer;
 
 /**
@@ -45,8 +48,9 @@ import java.util.function.LongConsumer;
  * flushed to disk before the restore goes on. pg_control is put in place last, so a PGDATA left half
  * written by a crash cannot be started by mistake.
  *
- * <p>In place ({@code --delta}), files already in PGDATA whose size and SHA-256 match the backup are
- * kept; the caller has removed what the backup does not have.
+ * <p>In place ({@code --delta}), files already in PGDATA whose size and content match the backup are
+ * kept, and what the backup does not have is removed ({@link StrayFiles}) while they are compared: the two
+ * touch disjoint files, and removing gigabytes of old WAL takes the file system a while.
  */
 final class PgdataWriter {
     private static final int BUFFER = 128 * BlockRanges.BLOCK_SIZE;
@@ -80,34 +84,36 @@ final class PgdataWriter {
     /** A piece of one file's chain, to be written from the object it names. */
     private record Task(Chain chain, Piece piece) {}
 
-    /** Returns the bytes of PGDATA that were kept as they were (in place only). */
-    long write() throws IOException {
+    /** In place: the bytes of PGDATA kept as they were, and the files removed because the backup does not have them. */
+    record Written(long kept, int removed) {}
+
+    Written write() throws IOException {
         try (flusher) {
             return writeAll();
         }
     }
 
-    private long writeAll() throws IOException {
-        for (DirEntry d : manifest.directories().stream().sorted(Comparator.comparing(DirEntry::path)).toList()) {
-            Path dir = inside(d.path());
-            Files.createDirectories(dir);
-            Files.setPosixFilePermissions(dir, permissions(d.mode() == 0 ? 0700 : d.mode()));
-        }
+    private Written writeAll() throws IOException {
         List<Chain> toWrite = new ArrayList<>();
+        List<FileEntry> empty = new ArrayList<>();
         for (FileEntry f : manifest.files()) {
-            Path target = target(f.path());
             if (f.object() == null && !f.isDelta()) {
-                Files.deleteIfExists(target);
-                Files.createDirectories(target.getParent());
-                Files.write(target, new byte[0]);
-                Files.setPosixFilePermissions(target, permissions(f.mode()));
+                empty.add(f);
             } else {
                 toWrite.add(chains.of(manifest, f));
             }
         }
         long kept = 0;
+        int removed = 0;
         if (inPlace) {
-            List<Chain> changed = new ExistingFiles(repository, manifest.id(), jobs).changed(toWrite, chain -> target(chain.file().path()));
+            FutureTask<Integer> strays = new FutureTask<>(() -> StrayFiles.remove(pgdata, manifest));
+            Thread.ofPlatform().name("walden-stray-files").daemon().start(strays);
+            List<Chain> changed;
+            try {
+                changed = new ExistingFiles(repository, manifest.id(), jobs).changed(toWrite, chain -> target(chain.file().path()));
+            } finally {
+                removed = join(strays); // before anything is written: a stray file may stand where a folder goes
+            }
             kept = toWrite.stream().mapToLong(c -> c.file().size()).sum() - changed.stream().mapToLong(c -> c.file().size()).sum();
             for (Chain c : changed) {
                 // a regular file is overwritten where it is: its blocks stay allocated and its pages cached, where
@@ -120,6 +126,18 @@ final class PgdataWriter {
                 }
             }
             toWrite = changed;
+        }
+        for (DirEntry d : manifest.directories().stream().sorted(Comparator.comparing(DirEntry::path)).toList()) {
+            Path dir = inside(d.path());
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, permissions(d.mode() == 0 ? 0700 : d.mode()));
+        }
+        for (FileEntry f : empty) {
+            Path target = target(f.path());
+            Files.deleteIfExists(target);
+            Files.createDirectories(target.getParent());
+            Files.write(target, new byte[0]);
+            Files.setPosixFilePermissions(target, permissions(f.mode()));
         }
         int depth = toWrite.stream().mapToInt(c -> c.pieces().size()).max().orElse(0);
         for (int phase = 0; phase < depth; phase++) {
@@ -159,7 +177,24 @@ final class PgdataWriter {
             Files.move(pendingControl, pgdata.resolve(PG_CONTROL), StandardCopyOption.ATOMIC_MOVE);
             fsyncDirectory(pendingControl.getParent());
         }
-        return kept;
+        return new Written(kept, removed);
+    }
+
+    private static int join(FutureTask<Integer> task) throws IOException {
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("the restore was interrupted while removing files the backup does not have");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     private static int links(Path file) throws IOException {

@@ -100,9 +100,7 @@ public final class Restorer {
             if (inPlace) {
                 // from here on the old cluster cannot be started by mistake: pg_control comes back last
                 Files.deleteIfExists(pgdata.resolve("global").resolve("pg_control"));
-                int removed = StrayFiles.remove(pgdata, backup);
-                say.accept("restoring backup " + backup.id() + " in place (--delta) into " + pgdata + "; removed " + removed
-                        + " files the backup does not have");
+                say.accept("restoring backup " + backup.id() + " in place (--delta) into " + pgdata);
             } else if (state == State.CLUSTER || state == State.INTERRUPTED || state == State.OTHER) {
                 journal.at(RestoreJournal.Phase.MOVING_ASIDE);
                 DirectoryTree.delete(snapshot);
@@ -116,9 +114,10 @@ public final class Restorer {
             if (!inPlace) {
                 say.accept("restoring backup " + backup.id() + " (" + (backup.originalSize() >> 20) + " MB) into " + pgdata);
             }
-            long kept = new PgdataWriter(repository, backup, chains, pgdata, request.jobs(), inPlace, progress).write();
+            PgdataWriter.Written written = new PgdataWriter(repository, backup, chains, pgdata, request.jobs(), inPlace, progress).write();
             if (inPlace) {
-                say.accept("kept " + (kept >> 20) + " MB of " + (backup.originalSize() >> 20) + " MB that already matched the backup");
+                say.accept("kept " + (written.kept() >> 20) + " MB of " + (backup.originalSize() >> 20)
+                        + " MB that already matched the backup; removed " + written.removed() + " files the backup does not have");
             }
             recoveryConfig(plan).writeTo(pgdata);
             Files.createDirectories(log.getParent());

@@ -41,7 +41,7 @@ class PgdataWriterTest {
     }
 
     @Test
-    void inPlaceAFileThatDiffersIsWrittenOverButASymlinkOrAHardLinkIsReplaced(@TempDir Path dir) throws Exception {
+    void inPlaceAFileThatDiffersIsWrittenOverButASymlinkOrAHardLinkIsReplacedAndWhatTheBackupLacksGoes(@TempDir Path dir) throws Exception {
         Path pgdata = Files.createDirectories(dir.resolve("pgdata"));
         Repository repository = new Repository(new LocalStorage(dir.resolve("repo")));
         byte[] big = new byte[20_000];
@@ -72,9 +72,15 @@ class PgdataWriterTest {
         Path snapshot = Files.write(dir.resolve("snapshot-of-hard"), longer);
         Files.createLink(base.resolve("hard"), snapshot); // PGDATA snapshotted with cp -al
 
-        long kept = new PgdataWriter(repository, m, new FileChains(x -> null), pgdata, 2, true, n -> { }).write();
+        Files.write(base.resolve("dropped"), same); // of a relation dropped since the backup
+        Files.write(Files.createDirectories(pgdata.resolve("base/9")).resolve("1"), same); // of a database created since
 
-        assertThat(kept).isEqualTo(same.length);
+        PgdataWriter.Written written = new PgdataWriter(repository, m, new FileChains(x -> null), pgdata, 2, true, n -> { }).write();
+
+        assertThat(written.kept()).isEqualTo(same.length);
+        assertThat(written.removed()).as("what the backup does not have").isEqualTo(2);
+        assertThat(base.resolve("dropped")).doesNotExist();
+        assertThat(pgdata.resolve("base/9")).doesNotExist();
         assertThat(base.resolve("big")).hasBinaryContent(big);
         assertThat(Files.isSymbolicLink(base.resolve("link"))).isFalse();
         assertThat(base.resolve("link")).hasBinaryContent(linked);
