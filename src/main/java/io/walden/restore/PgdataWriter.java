@@ -106,6 +106,9 @@ final class PgdataWriter {
         long kept = 0;
         int removed = 0;
         if (inPlace) {
+            // what an interrupted restore left under pg_control's pending name goes first: the stray-file removal
+            // below would take it away while the comparison might count it as already there
+            Files.deleteIfExists(pgdata.resolve(PG_CONTROL_PENDING));
             FutureTask<Integer> strays = new FutureTask<>(() -> StrayFiles.remove(pgdata, manifest));
             Thread.ofPlatform().name("walden-stray-files").daemon().start(strays);
             List<Chain> changed;

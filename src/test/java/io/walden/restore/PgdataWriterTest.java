@@ -90,6 +90,25 @@ class PgdataWriterTest {
         assertThat(snapshot).as("the other hard link keeps its content").hasBinaryContent(longer);
     }
 
+    @Test
+    void inPlacePgControlLeftUnderItsPendingNameByAnInterruptedRestoreIsWrittenAgain(@TempDir Path dir) throws Exception {
+        Path pgdata = Files.createDirectories(dir.resolve("pgdata"));
+        Repository repository = new Repository(new LocalStorage(dir.resolve("repo")));
+        byte[] control = "the backup's pg_control".getBytes(StandardCharsets.UTF_8);
+        String id = RestorePlannerTest.A.id();
+        repository.write(ObjectKeys.backupData(id, "000001"), "", false, out -> out.write(control));
+        Manifest m = with(List.of(new Manifest.DirEntry("global", 0700)),
+                List.of(new Manifest.FileEntry("global/pg_control", control.length, 0600, sha256(control), "000001", 0)));
+        Path global = Files.createDirectories(pgdata.resolve("global"));
+        Files.write(global.resolve("pg_control.walden-restore"), control); // the content is right, the name is not
+
+        PgdataWriter.Written written = new PgdataWriter(repository, m, new FileChains(x -> null), pgdata, 2, true, n -> { }).write();
+
+        assertThat(global.resolve("pg_control")).hasBinaryContent(control);
+        assertThat(global.resolve("pg_control.walden-restore")).doesNotExist();
+        assertThat(written.kept()).isZero();
+    }
+
     private static String sha256(byte[] b) {
         return java.util.HexFormat.of().formatHex(io.walden.codec.Digests.sha256().digest(b));
     }
