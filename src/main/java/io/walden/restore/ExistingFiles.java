@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -53,8 +55,13 @@ final class ExistingFiles {
     /** One check: a whole file, or one part of a large file's blocks. */
     private record Check(Chain chain, long bytes, Callable<Boolean> same) {}
 
-    List<Chain> changed(List<Chain> chains, Function<Chain, Path> target) throws IOException {
+    /**
+     * The chains whose file in PGDATA differs from the backup; {@code differs} hears of each as soon as a check
+     * finds it (once per chain, on a checking thread), so the caller may start writing it at once.
+     */
+    List<Chain> changed(List<Chain> chains, Function<Chain, Path> target, Consumer<Chain> differs) throws IOException {
         List<Check> checks = new ArrayList<>();
+        Set<Chain> told = ConcurrentHashMap.newKeySet();
         for (Chain c : chains) {
             Path file = target.apply(c);
             FileEntry f = c.file();
@@ -66,11 +73,11 @@ final class ExistingFiles {
                 for (int from = 0; from < blocks; from += per) {
                     int first = from;
                     int end = Math.min(blocks, from + per);
-                    checks.add(new Check(c, (long) (end - first) * BlockRanges.BLOCK_SIZE,
-                            () -> sameSize(file, f) && map.get().matchesFile(file, BUFFER.get().array(), first, end)));
+                    checks.add(new Check(c, (long) (end - first) * BlockRanges.BLOCK_SIZE, told(c, told, differs,
+                            () -> sameSize(file, f) && map.get().matchesFile(file, BUFFER.get().array(), first, end))));
                 }
             } else {
-                checks.add(new Check(c, f.size(), () -> matches(file, f)));
+                checks.add(new Check(c, f.size(), told(c, told, differs, () -> matches(file, f))));
             }
         }
         // largest first: the longest check started last would run alone while the other threads idle
@@ -83,6 +90,17 @@ final class ExistingFiles {
             }
         }
         return chains.stream().filter(differ::contains).toList();
+    }
+
+    /** The check, telling {@code differs} about its chain the first time any of the chain's checks finds a difference. */
+    private static Callable<Boolean> told(Chain chain, Set<Chain> told, Consumer<Chain> differs, Callable<Boolean> check) {
+        return () -> {
+            boolean same = check.call();
+            if (!same && told.add(chain)) {
+                differs.accept(chain);
+            }
+            return same;
+        };
     }
 
     private static boolean sameSize(Path file, FileEntry f) throws IOException {

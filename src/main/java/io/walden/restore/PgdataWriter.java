@@ -6,6 +6,7 @@ import io.walden.codec.ObjectTrailer;
 import io.walden.error.CorruptObjectException;
 import io.walden.error.FaultPoint;
 import io.walden.error.ParallelTasks;
+import io.walden.error.TaskGroup;
 import io.walden.pg.DirectoryTree;
 import io.walden.repo.BlockRanges;
 import io.walden.repo.Manifest;
@@ -29,14 +30,18 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.function.LongConsumer;
@@ -109,31 +114,40 @@ final class PgdataWriter {
             // what an interrupted restore left under pg_control's pending name goes first: the stray-file removal
             // below would take it away while the comparison might count it as already there
             Files.deleteIfExists(pgdata.resolve(PG_CONTROL_PENDING));
+            // the folders first, so that a file found to differ can be written at once
+            createDirectories();
+            Set<Chain> alone = largeAndAlone(toWrite);
+            Set<Chain> writtenEarly = ConcurrentHashMap.newKeySet();
             FutureTask<Integer> strays = new FutureTask<>(() -> StrayFiles.remove(pgdata, manifest));
             Thread.ofPlatform().name("walden-stray-files").daemon().start(strays);
             List<Chain> changed;
-            try {
-                changed = new ExistingFiles(repository, manifest.id(), jobs).changed(toWrite, chain -> target(chain.file().path()));
-            } finally {
-                removed = join(strays); // before anything is written: a stray file may stand where a folder goes
-            }
-            kept = toWrite.stream().mapToLong(c -> c.file().size()).sum() - changed.stream().mapToLong(c -> c.file().size()).sum();
-            for (Chain c : changed) {
-                // a regular file is overwritten where it is: its blocks stay allocated and its pages cached, where
-                // deleting it would free them (and discard them on an SSD) only to allocate them again. Anything
-                // else goes: a symlink must not be written through, and a file with another hard link (a snapshot
-                // made with cp -al) must not change under that other name.
-                Path target = target(c.file().path());
-                if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) || links(target) > 1) {
-                    DirectoryTree.delete(target);
+            try (TaskGroup early = new TaskGroup(jobs, "restore")) {
+                try {
+                    // a large file that differs is written while the others are still compared: the disk starts sooner
+                    changed = new ExistingFiles(repository, manifest.id(), jobs).changed(toWrite, chain -> target(chain.file().path()),
+                            chain -> {
+                                if (alone.contains(chain) && writtenEarly.add(chain)) {
+                                    early.submit(() -> {
+                                        writeOver(chain);
+                                        return null;
+                                    });
+                                }
+                            });
+                    early.awaitAll();
+                } finally {
+                    removed = join(strays);
                 }
             }
-            toWrite = changed;
-        }
-        for (DirEntry d : manifest.directories().stream().sorted(Comparator.comparing(DirEntry::path)).toList()) {
-            Path dir = inside(d.path());
-            Files.createDirectories(dir);
-            Files.setPosixFilePermissions(dir, permissions(d.mode() == 0 ? 0700 : d.mode()));
+            kept = toWrite.stream().mapToLong(c -> c.file().size()).sum() - changed.stream().mapToLong(c -> c.file().size()).sum();
+            toWrite = new ArrayList<>();
+            for (Chain c : changed) {
+                if (!writtenEarly.contains(c)) {
+                    clearForOverwrite(target(c.file().path()));
+                    toWrite.add(c);
+                }
+            }
+        } else {
+            createDirectories();
         }
         for (FileEntry f : empty) {
             Path target = target(f.path());
@@ -181,6 +195,58 @@ final class PgdataWriter {
             fsyncDirectory(pendingControl.getParent());
         }
         return new Written(kept, removed);
+    }
+
+    private void createDirectories() throws IOException {
+        for (DirEntry d : manifest.directories().stream().sorted(Comparator.comparing(DirEntry::path)).toList()) {
+            Path dir = inside(d.path());
+            if (inPlace && Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                Files.delete(dir); // a file or a symlink where the backup has a folder
+            }
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, permissions(d.mode() == 0 ? 0700 : d.mode()));
+        }
+    }
+
+    /**
+     * Large files whose chain is one whole file, the only one of the backup's files in its object: worth writing
+     * early, and never pg_control, which goes under its pending name that the stray-file removal does not know.
+     */
+    private static Set<Chain> largeAndAlone(List<Chain> chains) {
+        Map<String, Integer> users = new HashMap<>();
+        for (Chain c : chains) {
+            Piece p = c.pieces().get(0);
+            users.merge(p.backup() + "/" + p.object(), 1, Integer::sum);
+        }
+        Set<Chain> alone = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (Chain c : chains) {
+            Piece p = c.pieces().get(0);
+            if (c.file().size() >= OVERLAP_FROM && c.pieces().size() == 1 && p.object() != null
+                    && users.get(p.backup() + "/" + p.object()) == 1) {
+                alone.add(c);
+            }
+        }
+        return alone;
+    }
+
+    /** In place: one file that differs, written from its object as soon as the comparison found it. */
+    private void writeOver(Chain chain) throws IOException {
+        clearForOverwrite(target(chain.file().path()));
+        writeWholeFiles(new ArrayList<>(List.of(new Task(chain, chain.pieces().get(0)))));
+        FaultPoint.reach("restore.mid-write");
+    }
+
+    /**
+     * A regular file is overwritten where it is: its blocks stay allocated and its pages cached, where deleting it
+     * would free them (and discard them on an SSD) only to allocate them again. Anything else goes: a symlink must
+     * not be written through, and a file with another hard link (a snapshot made with cp -al) must not change under
+     * that other name.
+     */
+    private static void clearForOverwrite(Path target) throws IOException {
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)
+                && (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) || links(target) > 1)) {
+            DirectoryTree.delete(target);
+        }
     }
 
     private static int join(FutureTask<Integer> task) throws IOException {
