@@ -4,6 +4,7 @@ import io.walden.codec.Digests;
 import io.walden.repo.BlockMap;
 import io.walden.repo.BlockRanges;
 import io.walden.repo.Manifest.DataObject;
+import io.walden.repo.MostlyChanged;
 import io.walden.repo.Manifest.FileEntry;
 import io.walden.repo.ObjectKeys;
 import io.walden.repo.Repository;

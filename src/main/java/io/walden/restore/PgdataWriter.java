@@ -8,10 +8,12 @@ import io.walden.error.FaultPoint;
 import io.walden.error.ParallelTasks;
 import io.walden.error.TaskGroup;
 import io.walden.pg.DirectoryTree;
+import io.walden.repo.BlockMap;
 import io.walden.repo.BlockRanges;
 import io.walden.repo.Manifest;
 import io.walden.repo.Manifest.DirEntry;
 import io.walden.repo.Manifest.FileEntry;
+import io.walden.repo.MostlyChanged;
 import io.walden.repo.ObjectKeys;
 import io.walden.repo.Repository;
 import io.walden.restore.FileChains.Chain;
@@ -44,6 +46,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
 /**
@@ -74,6 +77,8 @@ final class PgdataWriter {
     private final boolean inPlace;
     private final LongConsumer progress;
     private final BackgroundFlusher flusher = new BackgroundFlusher();
+    /** In place: bytes of files that differ which already held the backup's content, block by block. */
+    private final AtomicLong unchangedBlocks = new AtomicLong();
 
     PgdataWriter(Repository repository, Manifest manifest, FileChains chains, Path pgdata, int jobs, boolean inPlace,
                  LongConsumer progress) {
@@ -89,8 +94,11 @@ final class PgdataWriter {
     /** A piece of one file's chain, to be written from the object it names. */
     private record Task(Chain chain, Piece piece) {}
 
-    /** In place: the bytes of PGDATA kept as they were, and the files removed because the backup does not have them. */
-    record Written(long kept, int removed) {}
+    /**
+     * In place: the bytes of PGDATA kept as they were (whole files, and {@code unchangedBlocks} of those in files
+     * that differ), and the files removed because the backup does not have them.
+     */
+    record Written(long kept, long unchangedBlocks, int removed) {}
 
     Written write() throws IOException {
         try (flusher) {
@@ -194,7 +202,7 @@ final class PgdataWriter {
             Files.move(pendingControl, pgdata.resolve(PG_CONTROL), StandardCopyOption.ATOMIC_MOVE);
             fsyncDirectory(pendingControl.getParent());
         }
-        return new Written(kept, removed);
+        return new Written(kept + unchangedBlocks.get(), unchangedBlocks.get(), removed);
     }
 
     private void createDirectories() throws IOException {
@@ -307,8 +315,13 @@ final class PgdataWriter {
         MessageDigest digest = hash ? Digests.sha256() : null;
         // in place, a file that differs is written over (no symlink gets here: see writeAll); otherwise it is new
         StandardOpenOption create = inPlace ? StandardOpenOption.CREATE : StandardOpenOption.CREATE_NEW;
-        try (FileChannel out = FileChannel.open(target, create, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-            if (piece.length() >= OVERLAP_FROM) {
+        try (FileChannel out = FileChannel.open(target, create, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
+            if (inPlace && piece.length() >= OVERLAP_FROM && out.size() > 0 && fewBlocksDiffer(target, f)) {
+                PatchWriter patch = new PatchWriter(out, buffer.length);
+                copy(in, f, piece, buffer, digest, patch::write);
+                unchangedBlocks.addAndGet(patch.unchanged());
+            } else if (piece.length() >= OVERLAP_FROM) {
                 try (OverlappedFileWriter writer = new OverlappedFileWriter(out, buffer.length)) {
                     copy(in, f, piece, buffer, digest, writer::write);
                 }
@@ -324,6 +337,23 @@ final class PgdataWriter {
         }
         Files.setPosixFilePermissions(target, permissions(f.mode()));
         flusher.flush(target);
+    }
+
+    /**
+     * In place: whether the file as it is now differs from the backup's in few of its blocks (judged against the
+     * backup's block map), so that comparing block by block and writing only those is worth it. Without a map:
+     * no, the file is written over.
+     */
+    private boolean fewBlocksDiffer(Path target, FileEntry f) {
+        if (!f.blockMap() || f.object() == null) {
+            return false;
+        }
+        try {
+            BlockMap map = BlockMap.read(repository, ObjectKeys.backupBlockMap(f.objectBackup(manifest.id()), f.object()));
+            return !MostlyChanged.test(target, map);
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
     }
 
     @FunctionalInterface

@@ -117,7 +117,9 @@ public final class Restorer {
             PgdataWriter.Written written = new PgdataWriter(repository, backup, chains, pgdata, request.jobs(), inPlace, progress).write();
             if (inPlace) {
                 say.accept("kept " + (written.kept() >> 20) + " MB of " + (backup.originalSize() >> 20)
-                        + " MB that already matched the backup; removed " + written.removed() + " files the backup does not have");
+                        + " MB that already matched the backup" + (written.unchangedBlocks() > 0
+                        ? " (" + (written.unchangedBlocks() >> 20) + " MB of it unchanged blocks of files that changed)" : "")
+                        + "; removed " + written.removed() + " files the backup does not have");
             }
             recoveryConfig(plan).writeTo(pgdata);
             Files.createDirectories(log.getParent());

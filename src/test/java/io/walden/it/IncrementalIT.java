@@ -92,16 +92,19 @@ class IncrementalIT {
             Path fresh = s.base.resolve("fresh");
             s.ok("restore", "--pgdata", fresh.toString(), "--backup", incr, "--no-start");
 
-            Map<String, byte[]> inPlace = files(s.pg.pgdata());
-            Map<String, byte[]> empty = files(fresh);
-            assertThat(inPlace.keySet()).isEqualTo(empty.keySet());
-            assertThat(inPlace.keySet()).anyMatch(p -> p.startsWith("base/"));
-            for (String path : empty.keySet()) {
-                if (!path.equals("postgresql.auto.conf")) { // holds the time the restore was written
-                    assertThat(inPlace.get(path)).as(path).isEqualTo(empty.get(path));
+            assertSameFiles(s.pg.pgdata(), fresh);
+            assertThat(s.pg.pgdata().resolveSibling("pgdata.pre-restore")).doesNotExist();
+
+            // a few blocks of a large file differ: it is written block by block, only where it differs
+            try (java.io.RandomAccessFile rel = new java.io.RandomAccessFile(s.pg.pgdata().resolve(accounts.path()).toFile(), "rw")) {
+                for (long block : new long[] {1, 2, 200}) {
+                    rel.seek(block * 8192 + 100);
+                    rel.write(new byte[] {1, 2, 3});
                 }
             }
-            assertThat(s.pg.pgdata().resolveSibling("pgdata.pre-restore")).doesNotExist();
+            Cli.Result patched = s.restore("--delta", "--backup", incr, "--no-start");
+            assertThat(patched.err()).containsPattern("\\(\\d+ MB of it unchanged blocks of files that changed\\)");
+            assertSameFiles(s.pg.pgdata(), fresh);
 
             // and it recovers: to the latest state, then (again in place) back to the backup
             s.restore("--delta");
@@ -129,6 +132,19 @@ class IncrementalIT {
             Cli.Result first = s.cli.run("backup", "--pgdata", s.pg.pgdata().toString(), "--type", "incr");
             assertThat(first.exit()).as(first.toString()).isZero();
             assertThat(first.err()).contains("full backup: the repository has no backup to build on");
+        }
+    }
+
+    /** The same files with the same bytes, but for postgresql.auto.conf, which holds the time it was written. */
+    private static void assertSameFiles(Path inPlace, Path fresh) throws IOException {
+        Map<String, byte[]> written = files(inPlace);
+        Map<String, byte[]> empty = files(fresh);
+        assertThat(written.keySet()).isEqualTo(empty.keySet());
+        assertThat(written.keySet()).anyMatch(p -> p.startsWith("base/"));
+        for (String path : empty.keySet()) {
+            if (!path.equals("postgresql.auto.conf")) {
+                assertThat(written.get(path)).as(path).isEqualTo(empty.get(path));
+            }
         }
     }
 

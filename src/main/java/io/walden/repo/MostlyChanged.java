@@ -1,7 +1,4 @@
-package io.walden.backup;
-
-import io.walden.repo.BlockMap;
-import io.walden.repo.BlockRanges;
+package io.walden.repo;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,22 +8,22 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Whether most blocks of a large file differ from its parent's block map, judged from blocks spread evenly
- * over the file. Such a file (rows updated at random touch nearly every page) is better stored whole in an
- * incremental backup: its changed blocks would be nearly all of it anyway, storing them would hash the
- * file twice (its own checksum and the object's, one more pass over the file on the busiest core), and a
- * restore would write the parent's copy, then the blocks over it, then read it all back to check it.
- * Storing it whole costs the space of the few unchanged blocks.
+ * Whether most blocks of a large file differ from a block map, judged from blocks spread evenly over the file.
+ * An incremental backup stores such a file (rows updated at random touch nearly every page) whole: its changed
+ * blocks would be nearly all of it anyway, storing them would hash the file twice (its own checksum and the
+ * object's, one more pass on the busiest thread), and a restore would write the parent's copy, then the blocks
+ * over it, then read it all back to check it. A restore in place compares the other files block by block and
+ * writes only the blocks that differ; one mostly changed is simply written over.
  */
-final class MostlyChanged {
+public final class MostlyChanged {
     /** Blocks looked at: enough to tell "nearly all" from "some", few enough to cost nothing next to the copy. */
-    static final int SAMPLES = 64;
+    public static final int SAMPLES = 64;
 
     private MostlyChanged() {
     }
 
     /** True when more than three quarters of the sampled blocks differ; false for a file that is gone. */
-    static boolean test(Path file, BlockMap parent) throws IOException {
+    public static boolean test(Path file, BlockMap parent) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long blocks = BlockMap.blocks(ch.size());
             if (blocks == 0) {

@@ -1,7 +1,5 @@
-package io.walden.backup;
+package io.walden.repo;
 
-import io.walden.repo.BlockMap;
-import io.walden.repo.BlockRanges;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
