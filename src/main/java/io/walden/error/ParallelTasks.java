@@ -5,11 +5,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs tasks on a fixed number of threads and returns their results in order; the first failure is thrown
@@ -24,30 +20,18 @@ public final class ParallelTasks {
         if (tasks.isEmpty()) {
             return List.of();
         }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(threads, tasks.size())));
-        try {
+        // closing the group waits for every task: none may still be writing when the caller cleans up after a failure
+        try (TaskGroup group = new TaskGroup(Math.min(threads, tasks.size()), what)) {
             List<Future<T>> futures = new ArrayList<>();
             for (Callable<T> t : tasks) {
-                futures.add(pool.submit(t));
+                futures.add(group.submit(t));
             }
+            group.awaitAll();
             List<T> out = new ArrayList<>();
             for (Future<T> f : futures) {
-                out.add(f.get());
+                out.add(f.resultNow());
             }
             return out;
-        } catch (ExecutionException e) {
-            throw TaskFailure.unwrap(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new WaldenException(what + " interrupted", null);
-        } finally {
-            // no task may still be writing when the caller cleans up after a failure
-            pool.shutdownNow();
-            try {
-                pool.awaitTermination(5, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 }

@@ -27,10 +27,13 @@ public final class TaskGroup implements AutoCloseable {
         this.what = what;
     }
 
-    public synchronized void submit(Callable<?> task) {
-        pending.add(pool.submit(task));
+    public synchronized <T> Future<T> submit(Callable<T> task) {
+        Future<T> future = pool.submit(task);
+        pending.add(future);
+        return future;
     }
 
+    /** Waits for the tasks handed over so far, in that order; the first that failed is thrown. */
     public void awaitAll() throws IOException {
         List<Future<?>> all;
         synchronized (this) {

@@ -27,7 +27,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -57,9 +57,11 @@ final class ExistingFiles {
 
     /**
      * The chains whose file in PGDATA differs from the backup; {@code differs} hears of each as soon as a check
-     * finds it (once per chain, on a checking thread), so the caller may start writing it at once.
+     * finds it (once per chain, on a checking thread), with the backup's block map of the file when it has one, so
+     * the caller may start writing it at once without reading the map again.
      */
-    List<Chain> changed(List<Chain> chains, Function<Chain, Path> target, Consumer<Chain> differs) throws IOException {
+    List<Chain> changed(List<Chain> chains, Function<Chain, Path> target, BiConsumer<Chain, Optional<BlockMap>> differs)
+            throws IOException {
         List<Check> checks = new ArrayList<>();
         Set<Chain> told = ConcurrentHashMap.newKeySet();
         for (Chain c : chains) {
@@ -73,11 +75,14 @@ final class ExistingFiles {
                 for (int from = 0; from < blocks; from += per) {
                     int first = from;
                     int end = Math.min(blocks, from + per);
-                    checks.add(new Check(c, (long) (end - first) * BlockRanges.BLOCK_SIZE, told(c, told, differs,
-                            () -> sameSize(file, f) && map.get().matchesFile(file, BUFFER.get().array(), first, end))));
+                    checks.add(new Check(c, (long) (end - first) * BlockRanges.BLOCK_SIZE, () -> tell(c, map, told, differs,
+                            sameSize(file, f) && map.get().matchesFile(file, BUFFER.get().array(), first, end))));
                 }
             } else {
-                checks.add(new Check(c, f.size(), told(c, told, differs, () -> matches(file, f))));
+                checks.add(new Check(c, f.size(), () -> {
+                    Optional<BlockMap> own = blockMap(f);
+                    return tell(c, own, told, differs, sameSize(file, f) && matches(file, f, own));
+                }));
             }
         }
         // largest first: the longest check started last would run alone while the other threads idle
@@ -92,26 +97,21 @@ final class ExistingFiles {
         return chains.stream().filter(differ::contains).toList();
     }
 
-    /** The check, telling {@code differs} about its chain the first time any of the chain's checks finds a difference. */
-    private static Callable<Boolean> told(Chain chain, Set<Chain> told, Consumer<Chain> differs, Callable<Boolean> check) {
-        return () -> {
-            boolean same = check.call();
-            if (!same && told.add(chain)) {
-                differs.accept(chain);
-            }
-            return same;
-        };
+    /** A check's outcome, told to {@code differs} the first time any of the chain's checks finds a difference. */
+    private static boolean tell(Chain chain, Optional<BlockMap> map, Set<Chain> told, BiConsumer<Chain, Optional<BlockMap>> differs,
+                                boolean same) {
+        if (!same && told.add(chain)) {
+            differs.accept(chain, map);
+        }
+        return same;
     }
 
     private static boolean sameSize(Path file, FileEntry f) throws IOException {
         return Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.size(file) == f.size();
     }
 
-    private boolean matches(Path file, FileEntry f) throws IOException {
-        if (!sameSize(file, f)) {
-            return false;
-        }
-        Optional<BlockMap> map = blockMap(f);
+    /** A file of the right size: by its block map when the backup has one, else by SHA-256. */
+    private static boolean matches(Path file, FileEntry f, Optional<BlockMap> map) throws IOException {
         if (map.isPresent()) {
             return map.get().matchesFile(file, BUFFER.get().array());
         }

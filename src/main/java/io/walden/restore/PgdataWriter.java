@@ -20,7 +20,6 @@ import io.walden.restore.FileChains.Chain;
 import io.walden.restore.FileChains.Piece;
 
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -44,8 +43,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.FutureTask;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 
@@ -79,6 +77,8 @@ final class PgdataWriter {
     private final BackgroundFlusher flusher = new BackgroundFlusher();
     /** In place: bytes of files that differ which already held the backup's content, block by block. */
     private final AtomicLong unchangedBlocks = new AtomicLong();
+    /** In place: the backup's block maps of the files found to differ, by path, as the comparison read them. */
+    private final Map<String, BlockMap> mapsOfChanged = new ConcurrentHashMap<>();
 
     PgdataWriter(Repository repository, Manifest manifest, FileChains chains, Path pgdata, int jobs, boolean inPlace,
                  LongConsumer progress) {
@@ -126,25 +126,23 @@ final class PgdataWriter {
             createDirectories();
             Set<Chain> alone = largeAndAlone(toWrite);
             Set<Chain> writtenEarly = ConcurrentHashMap.newKeySet();
-            FutureTask<Integer> strays = new FutureTask<>(() -> StrayFiles.remove(pgdata, manifest));
-            Thread.ofPlatform().name("walden-stray-files").daemon().start(strays);
             List<Chain> changed;
-            try (TaskGroup early = new TaskGroup(jobs, "restore")) {
-                try {
-                    // a large file that differs is written while the others are still compared: the disk starts sooner
-                    changed = new ExistingFiles(repository, manifest.id(), jobs).changed(toWrite, chain -> target(chain.file().path()),
-                            chain -> {
-                                if (alone.contains(chain) && writtenEarly.add(chain)) {
-                                    early.submit(() -> {
-                                        writeOver(chain);
-                                        return null;
-                                    });
-                                }
-                            });
-                    early.awaitAll();
-                } finally {
-                    removed = join(strays);
-                }
+            try (TaskGroup strays = new TaskGroup(1, "restore"); TaskGroup early = new TaskGroup(jobs, "restore")) {
+                Future<Integer> strayCount = strays.submit(() -> StrayFiles.remove(pgdata, manifest));
+                // a large file that differs is written while the others are still compared: the disk starts sooner
+                changed = new ExistingFiles(repository, manifest.id(), jobs).changed(toWrite, chain -> target(chain.file().path()),
+                        (chain, map) -> {
+                            map.ifPresent(m -> mapsOfChanged.put(chain.file().path(), m));
+                            if (alone.contains(chain) && writtenEarly.add(chain)) {
+                                early.submit(() -> {
+                                    writeOver(chain);
+                                    return null;
+                                });
+                            }
+                        });
+                early.awaitAll();
+                strays.awaitAll();
+                removed = strayCount.resultNow();
             }
             kept = toWrite.stream().mapToLong(c -> c.file().size()).sum() - changed.stream().mapToLong(c -> c.file().size()).sum();
             toWrite = new ArrayList<>();
@@ -257,23 +255,6 @@ final class PgdataWriter {
         }
     }
 
-    private static int join(FutureTask<Integer> task) throws IOException {
-        try {
-            return task.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("the restore was interrupted while removing files the backup does not have");
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        }
-    }
-
     private static int links(Path file) throws IOException {
         return (Integer) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
     }
@@ -341,19 +322,12 @@ final class PgdataWriter {
 
     /**
      * In place: whether the file as it is now differs from the backup's in few of its blocks (judged against the
-     * backup's block map), so that comparing block by block and writing only those is worth it. Without a map:
-     * no, the file is written over.
+     * backup's block map the comparison read), so that comparing block by block and writing only those is worth
+     * it. Without a map: no, the file is written over.
      */
-    private boolean fewBlocksDiffer(Path target, FileEntry f) {
-        if (!f.blockMap() || f.object() == null) {
-            return false;
-        }
-        try {
-            BlockMap map = BlockMap.read(repository, ObjectKeys.backupBlockMap(f.objectBackup(manifest.id()), f.object()));
-            return !MostlyChanged.test(target, map);
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
+    private boolean fewBlocksDiffer(Path target, FileEntry f) throws IOException {
+        BlockMap map = mapsOfChanged.get(f.path());
+        return map != null && !MostlyChanged.test(target, map);
     }
 
     @FunctionalInterface
