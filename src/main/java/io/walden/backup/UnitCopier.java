@@ -1,6 +1,7 @@
 package io.walden.backup;
 
 import io.walden.codec.Digests;
+import io.walden.codec.FrameIndex;
 import io.walden.repo.BlockMap;
 import io.walden.repo.BlockRanges;
 import io.walden.repo.Manifest.DataObject;
@@ -107,7 +108,7 @@ final class UnitCopier {
             repository.storage().delete(ObjectKeys.backupData(backupId, unit.objectName()));
             return new Copied(Optional.empty(), List.of(), 0); // vanished
         }
-        long mapSize = writeMap(unit, map);
+        long mapSize = writeMap(unit, map, written.frames());
         // a single-file object's checksum is the file's checksum: no need to hash twice
         FileEntry entry = new FileEntry(f.path(), size[0], f.mode(), written.trailer().sha256Hex(), unit.objectName(), 0,
                 null, null, null, true);
@@ -186,7 +187,8 @@ final class UnitCopier {
             repository.storage().delete(ObjectKeys.backupData(backupId, unit.objectName()));
             return new Copied(Optional.empty(), List.of(), 0); // vanished
         }
-        long mapSize = writeMap(unit, map);
+        // the object holds only the changed blocks: its frames are not the file's
+        long mapSize = writeMap(unit, map, Optional.empty());
         FileEntry entry = new FileEntry(f.path(), size[0], f.mode(), hex(digest.digest()), unit.objectName(), 0,
                 null, parent.id(), changed.ranges(), true);
         return new Copied(Optional.of(dataObject(unit, written)), List.of(entry), mapSize);
@@ -239,8 +241,8 @@ final class UnitCopier {
                 "{\"type\":\"backup-data\"}", false, body);
     }
 
-    private long writeMap(BackupPlan.Unit unit, BlockMap map) throws IOException {
-        return map.write(repository, ObjectKeys.backupBlockMap(backupId, unit.objectName()));
+    private long writeMap(BackupPlan.Unit unit, BlockMap map, Optional<FrameIndex> frames) throws IOException {
+        return map.write(repository, ObjectKeys.backupBlockMap(backupId, unit.objectName()), frames);
     }
 
     /** Block numbers in ascending order, as they are found. */

@@ -69,6 +69,11 @@ final class ChunkedOutputStream extends OutputStream {
         }
     }
 
+    /** Ends the current chunk here, so that what is written next starts a chunk of its own. */
+    void cut() throws IOException {
+        emit();
+    }
+
     long bytesWritten() {
         return written;
     }

@@ -12,7 +12,7 @@ import java.util.concurrent.Executor;
  * A plaintext compressed and hashed before its object is written, so that both run in parallel with each
  * other and with the caller's own work on the same bytes (wal-push decodes the segment meanwhile, and only
  * then knows the metadata that goes first in the object). {@link ObjectCodec#write} turns it into the bytes
- * the streaming encoder writes for the same plaintext.
+ * the streaming encoder writes for the same plaintext on one thread (on several, that one writes frames).
  *
  * @param compression how {@code compressed} was made
  * @param compressed  the compressed plaintext, the first {@code compressedLength} bytes

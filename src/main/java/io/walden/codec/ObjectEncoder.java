@@ -15,19 +15,34 @@ import java.security.MessageDigest;
  * claim another compression, fails authentication instead of decoding into garbage.
  */
 public final class ObjectEncoder extends OutputStream {
+    /**
+     * Plaintext bytes per frame when an object is compressed on several threads ({@link FramedCompressor}): 504
+     * blocks of 8 kB, so that a frame's buffer ({@link FrameBuffers#SIZE}) fits in one 4 MB region of the JVM's
+     * default collector, where a buffer of 4 MB and a little would take two.
+     */
+    static final int FRAME_SIZE = (4 << 20) - (64 << 10);
+
     private final DataOutputStream sink;
     private final ChunkedOutputStream chunks;
     private final OutputStream body;
     private final MessageDigest digest = Digests.sha256();
     private long length;
     private ObjectTrailer trailer;
+    private FrameIndex frames;
 
     private ObjectEncoder(OutputStream sink, ObjectHeader header, int level, int workers, Keyring keyring, String objectKey)
             throws IOException {
         this.sink = new DataOutputStream(sink);
         header.write(this.sink);
         this.chunks = new ChunkedOutputStream(this.sink);
-        this.body = header.compression().compress(stored(chunks, header, keyring, objectKey), level, workers);
+        OutputStream stored = stored(chunks, header, keyring, objectKey);
+        Compression compression = header.compression();
+        if (workers > 1 && (compression == Compression.ZSTD || compression == Compression.NONE)) {
+            this.body = new FramedCompressor(stored, stored == chunks ? chunks : null, this.sink.size(), compression, level,
+                    workers, FRAME_SIZE);
+        } else {
+            this.body = compression.compress(stored, level, workers);
+        }
     }
 
     /** Where the compressed body goes: encryption (with a keyring), then the chunk framing. */
@@ -45,7 +60,7 @@ public final class ObjectEncoder extends OutputStream {
 
     /**
      * Writes a whole object whose body was compressed and hashed beforehand ({@link CompressedBody}): the same
-     * bytes the streaming encoder writes for that plaintext.
+     * bytes the streaming encoder writes for that plaintext on one thread.
      */
     static void write(OutputStream sink, ObjectHeader header, Keyring keyring, String objectKey, CompressedBody body)
             throws IOException {
@@ -75,8 +90,9 @@ public final class ObjectEncoder extends OutputStream {
     }
 
     /**
-     * With {@code workers} above 1, zstd compresses on that many threads of its own (one frame all the same),
-     * so one large file does not leave the other cores idle; {@code keyring} null: unencrypted.
+     * With {@code workers} above 1, the body is compressed as independent frames on that many threads
+     * ({@link FramedCompressor}), so one large file does not leave the other cores idle, and an unencrypted
+     * object gets a {@link #frames() frame index}; {@code keyring} null: unencrypted.
      */
     public static ObjectEncoder open(OutputStream sink, ObjectHeader header, int level, int workers, Keyring keyring,
                                      String objectKey) throws IOException {
@@ -104,11 +120,19 @@ public final class ObjectEncoder extends OutputStream {
     public ObjectTrailer finish() throws IOException {
         if (trailer == null) {
             body.close(); // closes the compressor (and cipher), which close the chunk framing, not the sink
+            if (body instanceof FramedCompressor framed) {
+                frames = framed.index();
+            }
             trailer = new ObjectTrailer(length, digest.digest());
             trailer.write(sink);
             sink.flush();
         }
         return trailer;
+    }
+
+    /** Where the body's frames are, once finished: only for an unencrypted object compressed in frames. */
+    public java.util.Optional<FrameIndex> frames() {
+        return java.util.Optional.ofNullable(frames);
     }
 
     public long plainLength() {

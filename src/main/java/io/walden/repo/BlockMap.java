@@ -1,5 +1,6 @@
 package io.walden.repo;
 
+import io.walden.codec.FrameIndex;
 import io.walden.codec.ObjectDecoder;
 import io.walden.error.CorruptObjectException;
 import net.jpountz.xxhash.XXHash64;
@@ -11,11 +12,14 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.Optional;
 
 /**
- * One 64-bit hash per block of a stored file, kept next to its data object. The next incremental backup
+ * One 64-bit hash per block of a stored file, kept next to its data object; when the object was compressed in
+ * frames, the map's metadata also says where they are ({@link #frames()}). The next incremental backup
  * hashes the file's blocks again and stores only those whose hash differs, so what it restores is exactly
  * what it read, whatever the page LSNs say (a file copied at file level, a timeline switch or an
  * unlogged write cannot fool it), and a restore in place compares a file against it far faster than with
@@ -28,6 +32,7 @@ public final class BlockMap {
 
     private long[] hashes = new long[64];
     private int count;
+    private Optional<FrameIndex> frames = Optional.empty();
 
     public static long hash(byte[] buffer, int offset, int length) {
         return HASH.hash(buffer, offset, length, SEED);
@@ -49,9 +54,22 @@ public final class BlockMap {
         return block < count && hashes[block] == hash;
     }
 
-    /** Stores the map; returns its stored size. */
-    public long write(Repository repository, String key) throws IOException {
-        return repository.write(key, "{\"type\":\"block-map\"}", false, out -> {
+    /** Where the frames of the file's data object are, when it was compressed in frames and is not encrypted. */
+    public Optional<FrameIndex> frames() {
+        return frames;
+    }
+
+    /** Stores the map, with where the frames of the file's object are when it has them; returns its stored size. */
+    public long write(Repository repository, String key, Optional<FrameIndex> objectFrames) throws IOException {
+        JsonText meta = new JsonText().begin().field("type", "block-map");
+        if (objectFrames.isPresent()) {
+            meta.field("frameSize", objectFrames.get().frameSize()).key("frames").beginArray();
+            for (long start : objectFrames.get().starts()) {
+                meta.value(start);
+            }
+            meta.endArray();
+        }
+        return repository.write(key, meta.end().toString(), false, out -> {
             DataOutputStream data = new DataOutputStream(out);
             for (int i = 0; i < count; i++) {
                 data.writeLong(hashes[i]);
@@ -62,7 +80,9 @@ public final class BlockMap {
 
     public static BlockMap read(Repository repository, String key) throws IOException {
         byte[] bytes;
+        String metadata;
         try (ObjectDecoder in = repository.read(key)) {
+            metadata = in.header().metadata();
             bytes = in.readAllBytes();
             in.verifyToEnd();
         }
@@ -75,7 +95,36 @@ public final class BlockMap {
         while (in.hasRemaining()) {
             map.hashes[map.count++] = in.getLong();
         }
+        map.frames = frames(metadata);
         return map;
+    }
+
+    /**
+     * The frame index in a map's metadata; empty when there is none, and when it is not one walden can use: the
+     * frames are a shortcut, and without them the object is read whole.
+     */
+    private static Optional<FrameIndex> frames(String metadata) {
+        if (metadata == null || !metadata.contains("\"frames\"")) {
+            return Optional.empty();
+        }
+        try {
+            return JsonCursor.read(metadata.getBytes(StandardCharsets.UTF_8), in -> {
+                in.beginObject();
+                long frameSize = 0;
+                long[] starts = new long[0];
+                for (String field = in.nextField(); field != null; field = in.nextField()) {
+                    switch (field) {
+                        case "frameSize" -> frameSize = in.longValue();
+                        case "frames" -> starts = in.longs();
+                        default -> in.skipValue();
+                    }
+                }
+                return frameSize > 0 && frameSize <= Integer.MAX_VALUE && starts.length >= 2
+                        ? Optional.of(new FrameIndex((int) frameSize, starts)) : Optional.<FrameIndex>empty();
+            });
+        } catch (JsonCursor.InvalidJson | IllegalArgumentException e) {
+            return Optional.empty();
+        }
     }
 
     /** Adds the hashes of the blocks in {@code length} bytes that start at a block boundary of the file. */
@@ -99,27 +148,55 @@ public final class BlockMap {
      */
     public boolean matchesFile(Path file, byte[] buffer, int from, int to) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            if (blocks(ch.size()) != count) {
-                return false;
-            }
-            ch.position((long) from * BlockRanges.BLOCK_SIZE);
-            int block = from;
-            while (block < to) {
-                int want = (int) Math.min(buffer.length, (long) (to - block) * BlockRanges.BLOCK_SIZE);
-                int n = fill(ch, ByteBuffer.wrap(buffer, 0, want));
-                if (n == 0) {
-                    return false;
-                }
-                for (int off = 0; off < n; off += BlockRanges.BLOCK_SIZE) {
-                    if (!matches(block++, hash(buffer, off, Math.min(BlockRanges.BLOCK_SIZE, n - off)))) {
-                        return false;
-                    }
-                }
-            }
-            return true;
+            return blocks(ch.size()) == count && blocksMatch(ch, buffer, from, to);
         } catch (NoSuchFileException e) {
             return false;
         }
+    }
+
+    /**
+     * Compares blocks {@code from} (inclusive) to {@code to} (exclusive) of the file, in frames of {@code frameBlocks}
+     * blocks starting at block 0, and sets {@code differs[k]} for each frame {@code k} with a block that does not
+     * match (or is missing); a frame stops being read at its first such block. {@code from} must start a frame and
+     * {@code buffer} hold a whole number of blocks. Returns true when every block of the range matched.
+     */
+    public boolean compareFrames(Path file, byte[] buffer, int from, int to, int frameBlocks, boolean[] differs)
+            throws IOException {
+        boolean all = true;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            for (int frame = from / frameBlocks; frame * frameBlocks < to; frame++) {
+                int first = frame * frameBlocks;
+                int end = Math.min(to, first + frameBlocks);
+                if (!blocksMatch(ch, buffer, first, end)) {
+                    differs[frame] = true;
+                    all = false;
+                }
+            }
+        } catch (NoSuchFileException e) {
+            for (int frame = from / frameBlocks; frame * frameBlocks < to; frame++) {
+                differs[frame] = true;
+            }
+            return false;
+        }
+        return all;
+    }
+
+    private boolean blocksMatch(FileChannel ch, byte[] buffer, int from, int to) throws IOException {
+        ch.position((long) from * BlockRanges.BLOCK_SIZE);
+        int block = from;
+        while (block < to) {
+            int want = (int) Math.min(buffer.length, (long) (to - block) * BlockRanges.BLOCK_SIZE);
+            int n = fill(ch, ByteBuffer.wrap(buffer, 0, want));
+            if (n == 0) {
+                return false;
+            }
+            for (int off = 0; off < n; off += BlockRanges.BLOCK_SIZE) {
+                if (!matches(block++, hash(buffer, off, Math.min(BlockRanges.BLOCK_SIZE, n - off)))) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     /** Fills the buffer unless the file ends first, so block boundaries fall on buffer boundaries; returns the bytes read. */

@@ -135,6 +135,23 @@ final class JsonCursor {
         }
     }
 
+    /** An array of whole numbers; null reads as an empty array. */
+    long[] longs() throws IOException, InvalidJson {
+        if (!nextPresent(JsonToken.START_ARRAY)) {
+            return new long[0];
+        }
+        long[] out = new long[16];
+        int n = 0;
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+            expect(t, JsonToken.VALUE_NUMBER_INT);
+            if (n == out.length) {
+                out = java.util.Arrays.copyOf(out, n * 2);
+            }
+            out[n++] = p.getLongValue();
+        }
+        return java.util.Arrays.copyOf(out, n);
+    }
+
     /** An array of objects, each read by {@code element} after its opening brace; null reads as an empty list. */
     <T> List<T> list(Reader<T> element) throws IOException, InvalidJson {
         if (!nextPresent(JsonToken.START_ARRAY)) {

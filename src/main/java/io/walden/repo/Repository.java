@@ -1,6 +1,8 @@
 package io.walden.repo;
 
 import io.walden.codec.CompressedBody;
+import io.walden.codec.FrameIndex;
+import io.walden.codec.FrameReader;
 import io.walden.codec.ObjectCodec;
 import io.walden.codec.ObjectDecoder;
 import io.walden.codec.ObjectEncoder;
@@ -143,8 +145,11 @@ public final class Repository implements AutoCloseable {
         void writeTo(OutputStream plain) throws IOException;
     }
 
-    /** The result of a write: the trailer, and whether the object was created by this call. */
-    public record Written(ObjectTrailer trailer, long storedSize, boolean created) {}
+    /**
+     * The result of a write: the trailer, whether the object was created by this call, and where its frames are
+     * when it was compressed in frames (see {@link ObjectEncoder#frames()}).
+     */
+    public record Written(ObjectTrailer trailer, long storedSize, boolean created, Optional<FrameIndex> frames) {}
 
     /**
      * Encodes and stores an object. With {@code ifAbsent}, an existing object is left untouched and
@@ -154,7 +159,7 @@ public final class Repository implements AutoCloseable {
         return store(key, ifAbsent, out -> {
             try (ObjectEncoder encoder = codec.encoder(out, key, metadata)) {
                 body.writeTo(encoder);
-                return encoder.finish();
+                return new Encoded(encoder.finish(), encoder.frames());
             }
         });
     }
@@ -163,19 +168,21 @@ public final class Repository implements AutoCloseable {
     public Written write(String key, String metadata, boolean ifAbsent, CompressedBody body) throws IOException {
         return store(key, ifAbsent, out -> {
             codec.write(out, key, metadata, body);
-            return body.trailer();
+            return new Encoded(body.trailer(), Optional.empty());
         });
     }
 
     /** Encodes an object onto a stream and says what a reader will check it against. */
     private interface Encoding {
-        ObjectTrailer encodeTo(OutputStream out) throws IOException;
+        Encoded encodeTo(OutputStream out) throws IOException;
     }
+
+    private record Encoded(ObjectTrailer trailer, Optional<FrameIndex> frames) {}
 
     private Written store(String key, boolean ifAbsent, Encoding encoding) throws IOException {
         try (PendingObject pending = storage.create(key)) {
             CountingOutputStream counted = new CountingOutputStream(pending.stream());
-            ObjectTrailer trailer = encoding.encodeTo(counted);
+            Encoded encoded = encoding.encodeTo(counted);
             FaultPoint.reach("object.before-commit");
             boolean created;
             if (ifAbsent) {
@@ -184,13 +191,33 @@ public final class Repository implements AutoCloseable {
                 pending.commit();
                 created = true;
             }
-            return new Written(trailer, counted.count(), created);
+            return new Written(encoded.trailer(), counted.count(), created, encoded.frames());
         }
     }
 
     /** Opens an object for reading; the checksum is checked when the stream reaches its end. */
     public ObjectDecoder read(String key) throws IOException {
         return codec.decoder(storage.open(key), key);
+    }
+
+    /**
+     * Decodes frame {@code k} of an unencrypted object compressed in frames into {@code into} from its stored bytes
+     * alone; the object holds {@code plainLength} bytes and has the header {@code header}. Checked by the frame's own
+     * checksum only: the caller checks the content (see {@link FrameReader}). {@code scratch}: a buffer for the stored
+     * bytes, used when large enough; returns the one used.
+     */
+    public byte[] readFrame(String key, ObjectHeader header, FrameIndex index, int k, long plainLength, byte[] into,
+                            byte[] scratch) throws IOException {
+        if (header.encrypted()) {
+            throw new IllegalArgumentException(key + " is encrypted: its frames cannot be read alone");
+        }
+        long stored = index.storedLength(k);
+        if (stored > Integer.MAX_VALUE - 16) {
+            throw new io.walden.error.CorruptObjectException("frame " + k + " of " + key + " claims " + stored + " stored bytes");
+        }
+        try (InputStream in = storage.open(key, index.storedStart(k), stored)) {
+            return FrameReader.read(in, (int) stored, header.compression(), index.plainLength(k, plainLength), into, scratch, key);
+        }
     }
 
     /** The fixed part of an object's header (compression, key id), read without reading the object. */

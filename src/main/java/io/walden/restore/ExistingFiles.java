@@ -1,6 +1,7 @@
 package io.walden.restore;
 
 import io.walden.codec.Digests;
+import io.walden.codec.FrameIndex;
 import io.walden.error.ParallelTasks;
 import io.walden.repo.BlockMap;
 import io.walden.repo.BlockRanges;
@@ -27,6 +28,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
@@ -56,11 +59,19 @@ final class ExistingFiles {
     private record Check(Chain chain, long bytes, Callable<Boolean> same) {}
 
     /**
-     * The chains whose file in PGDATA differs from the backup; {@code differs} hears of each as soon as a check
-     * finds it (once per chain, on a checking thread), with the backup's block map of the file when it has one, so
-     * the caller may start writing it at once without reading the map again.
+     * What the comparison found of a file that differs: the backup's block map of it, when it has one, and when
+     * its object is compressed in frames ({@link FrameIndex}), which of them differ; null when not known.
      */
-    List<Chain> changed(List<Chain> chains, Function<Chain, Path> target, BiConsumer<Chain, Optional<BlockMap>> differs)
+    record Found(Optional<BlockMap> map, boolean[] differingFrames) {
+        static final Found NOTHING = new Found(Optional.empty(), null);
+    }
+
+    /**
+     * The chains whose file in PGDATA differs from the backup; {@code differs} hears of each as soon as the checks
+     * know (once per chain, on a checking thread), with what they found, so the caller may start writing it at once
+     * without reading the map again.
+     */
+    List<Chain> changed(List<Chain> chains, Function<Chain, Path> target, BiConsumer<Chain, Found> differs)
             throws IOException {
         List<Check> checks = new ArrayList<>();
         Set<Chain> told = ConcurrentHashMap.newKeySet();
@@ -70,18 +81,18 @@ final class ExistingFiles {
             Optional<BlockMap> map = f.size() >= SPLIT_FROM && jobs > 1 ? blockMap(f) : Optional.empty();
             if (map.isPresent()) {
                 // a large file in parts, one per thread: checked whole, it would be the last check running alone
-                int blocks = map.get().count();
-                int per = (blocks + jobs - 1) / jobs;
-                for (int from = 0; from < blocks; from += per) {
-                    int first = from;
-                    int end = Math.min(blocks, from + per);
-                    checks.add(new Check(c, (long) (end - first) * BlockRanges.BLOCK_SIZE, () -> tell(c, map, told, differs,
-                            sameSize(file, f) && map.get().matchesFile(file, BUFFER.get().array(), first, end))));
-                }
+                checks.addAll(inParts(c, file, map.get(), told, differs));
             } else {
                 checks.add(new Check(c, f.size(), () -> {
                     Optional<BlockMap> own = blockMap(f);
-                    return tell(c, own, told, differs, sameSize(file, f) && matches(file, f, own));
+                    Optional<FrameIndex> frames = own.flatMap(m -> framesOf(m, f));
+                    if (frames.isPresent()) {
+                        boolean[] differing = new boolean[frames.get().frames()];
+                        boolean same = own.get().compareFrames(file, BUFFER.get().array(), 0, own.get().count(),
+                                frameBlocks(frames.get()), differing) & sameSize(file, f);
+                        return tell(c, new Found(own, differing), told, differs, same);
+                    }
+                    return tell(c, new Found(own, null), told, differs, sameSize(file, f) && matches(file, f, own));
                 }));
             }
         }
@@ -97,13 +108,67 @@ final class ExistingFiles {
         return chains.stream().filter(differ::contains).toList();
     }
 
+    /**
+     * The checks of one large file, one part per thread. When its object is in frames, the parts end on frame
+     * boundaries, every frame is compared (not just up to the first difference), and the chain is told once the
+     * last part is done, with every frame that differs: the writer then fetches those only.
+     */
+    private List<Check> inParts(Chain c, Path file, BlockMap map, Set<Chain> told, BiConsumer<Chain, Found> differs) {
+        FileEntry f = c.file();
+        int blocks = map.count();
+        int per = (blocks + jobs - 1) / jobs;
+        Optional<FrameIndex> frames = framesOf(map, f);
+        List<Check> parts = new ArrayList<>();
+        if (frames.isEmpty()) {
+            Found found = new Found(Optional.of(map), null);
+            for (int from = 0; from < blocks; from += per) {
+                int first = from;
+                int end = Math.min(blocks, from + per);
+                parts.add(new Check(c, (long) (end - first) * BlockRanges.BLOCK_SIZE, () -> tell(c, found, told, differs,
+                        sameSize(file, f) && map.matchesFile(file, BUFFER.get().array(), first, end))));
+            }
+            return parts;
+        }
+        int frameBlocks = frameBlocks(frames.get());
+        per = (per + frameBlocks - 1) / frameBlocks * frameBlocks;
+        boolean[] differing = new boolean[frames.get().frames()];
+        Found found = new Found(Optional.of(map), differing);
+        AtomicInteger left = new AtomicInteger((blocks + per - 1) / per);
+        AtomicBoolean anyDiffers = new AtomicBoolean();
+        for (int from = 0; from < blocks; from += per) {
+            int first = from;
+            int end = Math.min(blocks, from + per);
+            parts.add(new Check(c, (long) (end - first) * BlockRanges.BLOCK_SIZE, () -> {
+                boolean same = map.compareFrames(file, BUFFER.get().array(), first, end, frameBlocks, differing)
+                        & sameSize(file, f);
+                if (!same) {
+                    anyDiffers.set(true);
+                }
+                // the last part to end sees what every part wrote (the counter orders them)
+                if (left.decrementAndGet() == 0 && anyDiffers.get()) {
+                    tell(c, found, told, differs, false);
+                }
+                return same;
+            }));
+        }
+        return parts;
+    }
+
     /** A check's outcome, told to {@code differs} the first time any of the chain's checks finds a difference. */
-    private static boolean tell(Chain chain, Optional<BlockMap> map, Set<Chain> told, BiConsumer<Chain, Optional<BlockMap>> differs,
-                                boolean same) {
+    private static boolean tell(Chain chain, Found found, Set<Chain> told, BiConsumer<Chain, Found> differs, boolean same) {
         if (!same && told.add(chain)) {
-            differs.accept(chain, map);
+            differs.accept(chain, found);
         }
         return same;
+    }
+
+    /** The frames of the file's object, when the map has them and they describe the file on block boundaries. */
+    private static Optional<FrameIndex> framesOf(BlockMap map, FileEntry f) {
+        return map.frames().filter(frames -> FramePatcher.describe(frames, map, f));
+    }
+
+    private static int frameBlocks(FrameIndex frames) {
+        return frames.frameSize() / BlockRanges.BLOCK_SIZE;
     }
 
     private static boolean sameSize(Path file, FileEntry f) throws IOException {

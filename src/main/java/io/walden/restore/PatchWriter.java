@@ -30,14 +30,24 @@ final class PatchWriter {
     /** The next {@code length} bytes of the file (at most the chunk size). */
     void write(byte[] wanted, int length) throws IOException {
         int have = readCurrent(length);
+        unchanged += writeWhereDifferent(channel, wanted, current, have, length, position);
+        position += length;
+    }
+
+    /**
+     * Writes {@code wanted[0, length)} at {@code at} where it differs, block by block, from {@code current}, which holds
+     * the {@code have} bytes the file has there; returns the bytes that were already right.
+     */
+    static long writeWhereDifferent(FileChannel channel, byte[] wanted, byte[] current, int have, int length, long at)
+            throws IOException {
+        long same = 0;
         int run = -1; // where the blocks that differ, not written yet, start
         for (int off = 0; off < length; off += BLOCK) {
             int end = Math.min(length, off + BLOCK);
-            boolean same = end <= have && Arrays.equals(wanted, off, end, current, off, end);
-            if (same) {
-                unchanged += end - off;
+            if (end <= have && Arrays.equals(wanted, off, end, current, off, end)) {
+                same += end - off;
                 if (run >= 0) {
-                    put(wanted, run, off);
+                    put(channel, wanted, run, off, at);
                     run = -1;
                 }
             } else if (run < 0) {
@@ -45,9 +55,9 @@ final class PatchWriter {
             }
         }
         if (run >= 0) {
-            put(wanted, run, length);
+            put(channel, wanted, run, length, at);
         }
-        position += length;
+        return same;
     }
 
     /** Bytes that already held what the backup has, and were left alone. */
@@ -64,11 +74,11 @@ final class PatchWriter {
         return into.position();
     }
 
-    private void put(byte[] wanted, int from, int to) throws IOException {
+    private static void put(FileChannel channel, byte[] wanted, int from, int to, long at) throws IOException {
         ByteBuffer out = ByteBuffer.wrap(wanted, from, to - from);
-        long at = position + from;
+        long where = at + from;
         while (out.hasRemaining()) {
-            at += channel.write(out, at);
+            where += channel.write(out, where);
         }
     }
 }

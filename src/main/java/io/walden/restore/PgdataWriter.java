@@ -1,6 +1,8 @@
 package io.walden.restore;
 
 import io.walden.codec.Digests;
+import io.walden.codec.FrameIndex;
+import io.walden.codec.ObjectHeader;
 import io.walden.codec.ObjectDecoder;
 import io.walden.codec.ObjectTrailer;
 import io.walden.error.CorruptObjectException;
@@ -77,8 +79,8 @@ final class PgdataWriter {
     private final BackgroundFlusher flusher = new BackgroundFlusher();
     /** In place: bytes of files that differ which already held the backup's content, block by block. */
     private final AtomicLong unchangedBlocks = new AtomicLong();
-    /** In place: the backup's block maps of the files found to differ, by path, as the comparison read them. */
-    private final Map<String, BlockMap> mapsOfChanged = new ConcurrentHashMap<>();
+    /** In place: what the comparison found of the files that differ (block maps, frames that differ), by path. */
+    private final Map<String, ExistingFiles.Found> foundChanged = new ConcurrentHashMap<>();
 
     PgdataWriter(Repository repository, Manifest manifest, FileChains chains, Path pgdata, int jobs, boolean inPlace,
                  LongConsumer progress) {
@@ -131,8 +133,8 @@ final class PgdataWriter {
                 Future<Integer> strayCount = strays.submit(() -> StrayFiles.remove(pgdata, manifest));
                 // a large file that differs is written while the others are still compared: the disk starts sooner
                 changed = new ExistingFiles(repository, manifest.id(), jobs).changed(toWrite, chain -> target(chain.file().path()),
-                        (chain, map) -> {
-                            map.ifPresent(m -> mapsOfChanged.put(chain.file().path(), m));
+                        (chain, found) -> {
+                            foundChanged.put(chain.file().path(), found);
                             if (alone.contains(chain) && writtenEarly.add(chain)) {
                                 early.submit(() -> {
                                     writeOver(chain);
@@ -267,6 +269,10 @@ final class PgdataWriter {
     private void writeWholeFiles(List<Task> tasks) throws IOException {
         tasks.sort(Comparator.comparingLong(t -> t.piece().offset()));
         Piece firstPiece = tasks.get(0).piece();
+        if (inPlace && tasks.size() == 1 && firstPiece.offset() == 0 && !tasks.get(0).chain().rebuilt()
+                && writeFrames(tasks.get(0).chain().file(), firstPiece)) {
+            return;
+        }
         byte[] buffer = new byte[BUFFER];
         // An object holding one whole file is checked once: its own checksum is the file's.
         boolean wholeObject = tasks.size() == 1 && firstPiece.offset() == 0;
@@ -289,6 +295,34 @@ final class PgdataWriter {
                 throw checksumFailure(only);
             }
         }
+    }
+
+    /**
+     * In place: a file alone in an object compressed in frames is brought back frame by frame, fetching only the
+     * frames where it differs ({@link FramePatcher}); false, and nothing done, when its object has no usable frames.
+     */
+    private boolean writeFrames(FileEntry f, Piece piece) throws IOException {
+        ExistingFiles.Found found = foundChanged.get(f.path());
+        if (found == null || found.map().isEmpty() || found.differingFrames() == null || piece.length() != f.size()) {
+            return false;
+        }
+        BlockMap map = found.map().get();
+        FrameIndex frames = map.frames().orElseThrow();
+        String key = ObjectKeys.backupData(piece.backup(), piece.object());
+        ObjectHeader header = repository.header(key);
+        if (header.encrypted()) {
+            return false;
+        }
+        Path target = target(f.path());
+        try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+            FramePatcher.Patched patched = new FramePatcher(repository, jobs, progress).patch(key, header, f, map, frames,
+                    found.differingFrames(), out);
+            unchangedBlocks.addAndGet(patched.unchanged());
+        }
+        Files.setPosixFilePermissions(target, permissions(f.mode()));
+        flusher.flush(target);
+        return true;
     }
 
     private void writeFile(ObjectDecoder in, FileEntry f, Piece piece, byte[] buffer, boolean hash) throws IOException {
@@ -326,8 +360,8 @@ final class PgdataWriter {
      * it. Without a map: no, the file is written over.
      */
     private boolean fewBlocksDiffer(Path target, FileEntry f) throws IOException {
-        BlockMap map = mapsOfChanged.get(f.path());
-        return map != null && !MostlyChanged.test(target, map);
+        ExistingFiles.Found found = foundChanged.get(f.path());
+        return found != null && found.map().isPresent() && !MostlyChanged.test(target, found.map().get());
     }
 
     @FunctionalInterface
