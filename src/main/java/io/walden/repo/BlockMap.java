@@ -30,6 +30,9 @@ public final class BlockMap {
     private static final XXHash64 HASH = XXHashFactory.fastestInstance().hash64();
     private static final long SEED = 0x77616C64656EL;
 
+    /** Larger frames than walden writes are refused as damaged metadata: a frame is read into memory whole. */
+    private static final long MAX_FRAME = 64L << 20;
+
     private long[] hashes = new long[64];
     private int count;
     private Optional<FrameIndex> frames = Optional.empty();
@@ -119,7 +122,7 @@ public final class BlockMap {
                         default -> in.skipValue();
                     }
                 }
-                return frameSize > 0 && frameSize <= Integer.MAX_VALUE && starts.length >= 2
+                return frameSize > 0 && frameSize <= MAX_FRAME && starts.length >= 2
                         ? Optional.of(new FrameIndex((int) frameSize, starts)) : Optional.<FrameIndex>empty();
             });
         } catch (JsonCursor.InvalidJson | IllegalArgumentException e) {

@@ -212,7 +212,8 @@ public final class Repository implements AutoCloseable {
             throw new IllegalArgumentException(key + " is encrypted: its frames cannot be read alone");
         }
         long stored = index.storedLength(k);
-        if (stored > Integer.MAX_VALUE - 16) {
+        // compression's worst case and the chunk lengths; more is a damaged index, not a frame to allocate for
+        if (stored > index.frameSize() + index.frameSize() / 128L + (64 << 10)) {
             throw new io.walden.error.CorruptObjectException("frame " + k + " of " + key + " claims " + stored + " stored bytes");
         }
         try (InputStream in = storage.open(key, index.storedStart(k), stored)) {
