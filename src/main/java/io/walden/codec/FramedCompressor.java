@@ -67,7 +67,16 @@ final class FramedCompressor extends OutputStream {
 
     @Override
     public void write(int b) throws IOException {
-        write(new byte[] {(byte) b}, 0, 1);
+        if (closed) {
+            throw new IOException("stream closed");
+        }
+        if (current == null) {
+            current = FrameBuffers.take(frameSize);
+        }
+        current[used++] = (byte) b;
+        if (used == frameSize) {
+            endFrame();
+        }
     }
 
     @Override

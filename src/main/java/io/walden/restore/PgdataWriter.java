@@ -308,12 +308,17 @@ final class PgdataWriter {
         }
         BlockMap map = found.map().get();
         FrameIndex frames = map.frames().orElseThrow();
+        Path target = target(f.path());
+        // the frames were compared through what stood here; a symlink or a hard-linked file has been removed since
+        // (clearForOverwrite), and a file made new must be written whole
+        if (!Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
         String key = ObjectKeys.backupData(piece.backup(), piece.object());
         ObjectHeader header = repository.header(key);
         if (header.encrypted()) {
             return false;
         }
-        Path target = target(f.path());
         try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
             FramePatcher.Patched patched = new FramePatcher(repository, jobs, progress).patch(key, header, f, map, frames,

@@ -91,6 +91,48 @@ class PgdataWriterTest {
     }
 
     @Test
+    void inPlaceALargeFileIsPatchedFrameByFrameButALinkedOneIsWrittenWhole(@TempDir Path dir) throws Exception {
+        Path pgdata = Files.createDirectories(dir.resolve("pgdata"));
+        Repository repository = new Repository(new LocalStorage(dir.resolve("repo")));
+        byte[] big = new byte[3 * (4 << 20)]; // three frames and some
+        java.util.Random r = new java.util.Random(4);
+        for (int i = 0; i < big.length; i += 8192) {
+            big[i + r.nextInt(8192)] = (byte) r.nextInt();
+        }
+        String id = RestorePlannerTest.A.id();
+        List<Manifest.FileEntry> files = new java.util.ArrayList<>();
+        for (String name : List.of("plain", "hard", "link")) {
+            String object = "00000" + (files.size() + 1);
+            Repository.Written written = repository.withCodec(repository.codec().withWorkers(2))
+                    .write(ObjectKeys.backupData(id, object), "", false, out -> out.write(big));
+            io.walden.repo.BlockMap map = new io.walden.repo.BlockMap();
+            map.addBlocks(big, big.length);
+            map.write(repository, ObjectKeys.backupBlockMap(id, object), written.frames());
+            files.add(new Manifest.FileEntry("base/1/" + name, big.length, 0600, sha256(big), object, 0, null, null, null, true));
+        }
+        Manifest m = with(List.of(new Manifest.DirEntry("base", 0700), new Manifest.DirEntry("base/1", 0700)), files);
+
+        byte[] changed = big.clone();
+        changed[(4 << 20) + 100] ^= 1; // one block of the second frame
+        Path base = Files.createDirectories(pgdata.resolve("base/1"));
+        Files.write(base.resolve("plain"), changed);
+        Path snapshot = Files.write(dir.resolve("snapshot-of-hard"), changed);
+        Files.createLink(base.resolve("hard"), snapshot);
+        Path outside = Files.write(dir.resolve("outside"), changed);
+        Files.createSymbolicLink(base.resolve("link"), outside);
+
+        PgdataWriter.Written written = new PgdataWriter(repository, m, new FileChains(x -> null), pgdata, 2, true, n -> { }).write();
+
+        for (String name : List.of("plain", "hard", "link")) {
+            assertThat(base.resolve(name)).as(name).hasBinaryContent(big);
+        }
+        assertThat(Files.isSymbolicLink(base.resolve("link"))).isFalse();
+        assertThat(snapshot).as("the other hard link keeps its content").hasBinaryContent(changed);
+        assertThat(outside).hasBinaryContent(changed);
+        assertThat(written.unchangedBlocks()).as("all of 'plain' but its changed block").isEqualTo(big.length - 8192L);
+    }
+
+    @Test
     void inPlacePgControlLeftUnderItsPendingNameByAnInterruptedRestoreIsWrittenAgain(@TempDir Path dir) throws Exception {
         Path pgdata = Files.createDirectories(dir.resolve("pgdata"));
         Repository repository = new Repository(new LocalStorage(dir.resolve("repo")));
