@@ -62,9 +62,7 @@ final class ExistingFiles {
      * What the comparison found of a file that differs: the backup's block map of it, when it has one, and when
      * its object is compressed in frames ({@link FrameIndex}), which of them differ; null when not known.
      */
-    record Found(Optional<BlockMap> map, boolean[] differingFrames) {
-        static final Found NOTHING = new Found(Optional.empty(), null);
-    }
+    record Found(Optional<BlockMap> map, boolean[] differingFrames) {}
 
     /**
      * The chains whose file in PGDATA differs from the backup; {@code differs} hears of each as soon as the checks

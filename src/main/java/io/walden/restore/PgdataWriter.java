@@ -58,7 +58,9 @@ import java.util.function.LongConsumer;
  *
  * <p>In place ({@code --delta}), files already in PGDATA whose size and content match the backup are
  * kept, and what the backup does not have is removed ({@link StrayFiles}) while they are compared: the two
- * touch disjoint files, and removing gigabytes of old WAL takes the file system a while.
+ * touch disjoint files, and removing gigabytes of old WAL takes the file system a while. A large file whose object
+ * is in frames gets back only the frames where it differs ({@link FramePatcher}); one that is not is written over,
+ * block by block where few of its blocks differ ({@link PatchWriter}).
  */
 final class PgdataWriter {
     private static final int BUFFER = 128 * BlockRanges.BLOCK_SIZE;
