@@ -7,25 +7,51 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 
-/** Reads the chunk framing written by {@link ChunkedOutputStream}; stops exactly at the end marker. */
+/**
+ * Reads the chunk framing written by {@link ChunkedOutputStream}; stops exactly at the end marker, or, for the
+ * chunks of one frame read alone ({@link #frame}), where the input ends between two chunks.
+ */
 final class ChunkedInputStream extends InputStream {
     private final DataInputStream in;
     private final String objectName;
+    private final boolean endsWithInput;
     private int remaining;
     private boolean ended;
 
     ChunkedInputStream(DataInputStream in, String objectName) {
+        this(in, objectName, false);
+    }
+
+    private ChunkedInputStream(DataInputStream in, String objectName, boolean endsWithInput) {
         this.in = in;
         this.objectName = objectName;
+        this.endsWithInput = endsWithInput;
+    }
+
+    /** The whole chunks of one frame ({@link FrameIndex}): no end marker follows them. */
+    static ChunkedInputStream frame(DataInputStream in, String objectName) {
+        return new ChunkedInputStream(in, objectName, true);
     }
 
     private boolean nextChunk() throws IOException {
         while (remaining == 0 && !ended) {
             int length;
-            try {
-                length = in.readInt();
-            } catch (EOFException e) {
-                throw new CorruptObjectException(objectName + " is truncated (body incomplete)");
+            if (endsWithInput) {
+                byte[] header = in.readNBytes(4);
+                if (header.length == 0) {
+                    ended = true;
+                    break;
+                }
+                if (header.length < 4) {
+                    throw new CorruptObjectException(objectName + " is truncated (body incomplete)");
+                }
+                length = (header[0] & 0xFF) << 24 | (header[1] & 0xFF) << 16 | (header[2] & 0xFF) << 8 | (header[3] & 0xFF);
+            } else {
+                try {
+                    length = in.readInt();
+                } catch (EOFException e) {
+                    throw new CorruptObjectException(objectName + " is truncated (body incomplete)");
+                }
             }
             if (length < 0 || length > 64 * 1024 * 1024) {
                 throw new CorruptObjectException(objectName + " has a damaged body (bad chunk length " + length + ")");

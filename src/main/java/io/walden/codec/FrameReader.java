@@ -4,6 +4,7 @@ import com.github.luben.zstd.ZstdDecompressCtx;
 import com.github.luben.zstd.ZstdException;
 import io.walden.error.CorruptObjectException;
 
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -24,10 +25,8 @@ public final class FrameReader {
     public static byte[] read(InputStream stored, int storedLength, Compression compression, int plainLength, byte[] into,
                               byte[] scratch, String objectName) throws IOException {
         byte[] raw = scratch != null && scratch.length >= storedLength ? scratch : new byte[storedLength];
-        if (stored.readNBytes(raw, 0, storedLength) != storedLength) {
-            throw damaged(objectName, "is truncated");
-        }
-        int bodyLength = unchunk(raw, storedLength, objectName);
+        // the chunks' lengths go, what they frame stays: never more than the stored bytes
+        int bodyLength = ChunkedInputStream.frame(new DataInputStream(stored), objectName).readNBytes(raw, 0, storedLength);
         switch (compression) {
             case NONE -> {
                 if (bodyLength != plainLength) {
@@ -39,26 +38,6 @@ public final class FrameReader {
             case LZ4 -> throw new IllegalArgumentException("lz4 objects are not compressed in frames");
         }
         return raw;
-    }
-
-    /** Removes the chunk lengths in place; returns the body bytes left at the start of {@code raw}. */
-    private static int unchunk(byte[] raw, int length, String objectName) {
-        int read = 0;
-        int written = 0;
-        while (read < length) {
-            if (length - read < 4) {
-                throw damaged(objectName, "ends inside a chunk header");
-            }
-            int chunk = (raw[read] & 0xFF) << 24 | (raw[read + 1] & 0xFF) << 16 | (raw[read + 2] & 0xFF) << 8 | (raw[read + 3] & 0xFF);
-            read += 4;
-            if (chunk <= 0 || chunk > length - read) {
-                throw damaged(objectName, "has a bad chunk length " + chunk);
-            }
-            System.arraycopy(raw, read, raw, written, chunk);
-            read += chunk;
-            written += chunk;
-        }
-        return written;
     }
 
     private static void decompress(byte[] compressed, int length, byte[] into, int plainLength, String objectName) {

@@ -193,10 +193,19 @@ public final class BlockMap {
             if (n == 0) {
                 return false;
             }
-            for (int off = 0; off < n; off += BlockRanges.BLOCK_SIZE) {
-                if (!matches(block++, hash(buffer, off, Math.min(BlockRanges.BLOCK_SIZE, n - off)))) {
-                    return false;
-                }
+            if (!matches(block, buffer, n)) {
+                return false;
+            }
+            block += (int) blocks(n);
+        }
+        return true;
+    }
+
+    /** Whether the {@code length} bytes of {@code content}, blocks from {@code firstBlock} on, are those of the map. */
+    public boolean matches(int firstBlock, byte[] content, int length) {
+        for (int off = 0, block = firstBlock; off < length; off += BlockRanges.BLOCK_SIZE, block++) {
+            if (!matches(block, hash(content, off, Math.min(BlockRanges.BLOCK_SIZE, length - off)))) {
+                return false;
             }
         }
         return true;

@@ -60,7 +60,8 @@ final class ExistingFiles {
 
     /**
      * What the comparison found of a file that differs: the backup's block map of it, when it has one, and when
-     * its object is compressed in frames ({@link FrameIndex}), which of them differ; null when not known.
+     * its object is compressed in frames ({@link FrameIndex}), which of them differ; null when not known (never
+     * without a map).
      */
     record Found(Optional<BlockMap> map, boolean[] differingFrames) {}
 

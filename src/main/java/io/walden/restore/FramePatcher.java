@@ -11,7 +11,6 @@ import io.walden.repo.Manifest.FileEntry;
 import io.walden.repo.Repository;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +34,7 @@ final class FramePatcher {
     private final Repository repository;
     private final int jobs;
     private final LongConsumer progress;
+
     FramePatcher(Repository repository, int jobs, LongConsumer progress) {
         this.repository = repository;
         this.jobs = jobs;
@@ -91,7 +91,7 @@ final class FramePatcher {
         byte[] wanted = FrameBuffers.take(length);
         byte[] stored = FrameBuffers.take(FrameBuffers.SIZE);
         try {
-            int have = readAt(out, current, length, start);
+            int have = PatchWriter.readAt(out, current, length, start);
             stored = repository.readFrame(key, header, frames, k, f.size(), wanted, stored);
             return new long[] {patchFrame(key, f, map, k, current, have, wanted, length, out, start), 1};
         } finally {
@@ -105,32 +105,12 @@ final class FramePatcher {
     private long patchFrame(String key, FileEntry f, BlockMap map, int k, byte[] current, int have, byte[] wanted, int length,
                             FileChannel out, long start) throws IOException {
         int firstBlock = (int) (start / BLOCK);
-        if (!matches(map, wanted, length, firstBlock)) {
+        if (!map.matches(firstBlock, wanted, length)) {
             throw new CorruptObjectException("frame " + k + " of " + key + " does not hold the blocks of file " + f.path()
                     + " its block map describes");
         }
         long unchanged = PatchWriter.writeWhereDifferent(out, wanted, current, have, length, start);
         progress.accept(length);
         return unchanged;
-    }
-
-    private static boolean matches(BlockMap map, byte[] content, int length, int firstBlock) {
-        for (int off = 0, block = firstBlock; off < length; off += BLOCK, block++) {
-            if (!map.matches(block, BlockMap.hash(content, off, Math.min(BLOCK, length - off)))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** Reads {@code length} bytes of what the file holds at {@code position}; returns how much it had (less at its end). */
-    private static int readAt(FileChannel ch, byte[] into, int length, long position) throws IOException {
-        ByteBuffer bb = ByteBuffer.wrap(into, 0, length);
-        while (bb.hasRemaining()) {
-            if (ch.read(bb, position + bb.position()) < 0) {
-                break;
-            }
-        }
-        return bb.position();
     }
 }

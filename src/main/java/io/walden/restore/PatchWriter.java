@@ -66,12 +66,18 @@ final class PatchWriter {
     }
 
     private int readCurrent(int length) throws IOException {
-        ByteBuffer into = ByteBuffer.wrap(current, 0, length);
-        int n;
-        do {
-            n = channel.read(into, position + into.position()); // a short read goes on where it stopped
-        } while (n > 0 && into.hasRemaining());
-        return into.position();
+        return readAt(channel, current, length, position);
+    }
+
+    /** Reads {@code length} bytes of what the file holds at {@code position}; returns how many it had (fewer at its end). */
+    static int readAt(FileChannel channel, byte[] into, int length, long position) throws IOException {
+        ByteBuffer bb = ByteBuffer.wrap(into, 0, length);
+        while (bb.hasRemaining()) {
+            if (channel.read(bb, position + bb.position()) < 0) { // a short read goes on where it stopped
+                break;
+            }
+        }
+        return bb.position();
     }
 
     private static void put(FileChannel channel, byte[] wanted, int from, int to, long at) throws IOException {

@@ -305,7 +305,7 @@ final class PgdataWriter {
      */
     private boolean writeFrames(FileEntry f, Piece piece) throws IOException {
         ExistingFiles.Found found = foundChanged.get(f.path());
-        if (found == null || found.map().isEmpty() || found.differingFrames() == null || piece.length() != f.size()) {
+        if (found == null || found.differingFrames() == null || piece.length() != f.size()) {
             return false;
         }
         BlockMap map = found.map().get();
